@@ -1,0 +1,168 @@
+"""House chart style and builders.
+
+Importing this module registers and enables the ``dongbei`` Altair theme and picks a renderer that
+keeps charts as Vega-Lite mime outputs (JupyterLab draws them natively; the book's site draws them
+with its self-hosted Vega bundle). Every builder requires a title that states the finding, a
+``description`` for screen readers and a source line, so no chart ships without them.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+NORTHEAST = ("Liaoning", "Jilin", "Heilongjiang")
+# Okabe-Ito colours (distinguishable with the common colour-vision deficiencies).
+HIGHLIGHT = {
+    "Liaoning": "#D55E00",
+    "Jilin": "#0072B2",
+    "Heilongjiang": "#009E73",
+    "China": "#000000",
+    "Northeast": "#CC79A7",
+}
+OTHER = "#BBBBBB"
+REGION_COLORS = {"Northeast": "#CC79A7", "East": "#0072B2", "Central": "#E69F00", "West": "#009E73"}
+FONT = (
+    "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', "
+    "'Helvetica Neue', Arial, sans-serif"
+)
+TITLE_WRAP = 52  # characters per title line: fits a 360 px phone screen at the theme's font size
+THEME = "dongbei"
+
+
+@alt.theme.register(THEME, enable=True)
+def dongbei_theme() -> alt.theme.ThemeConfig:
+    """The house theme: light card, CJK-capable fonts, width that follows the page."""
+    return {
+        "width": "container",
+        "height": 260,
+        "background": "#ffffff",
+        "config": {
+            "font": FONT,
+            "view": {"stroke": None, "continuousHeight": 260},
+            "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12,
+                      "subtitleColor": "#444444", "offset": 10},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e6e6e6",
+                     "labelColor": "#333333", "titleColor": "#333333"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom",
+                       "direction": "horizontal", "columns": 4},
+            "line": {"strokeWidth": 2},
+            "range": {"category": list(HIGHLIGHT.values())[:3] + ["#E69F00", "#56B4E9", "#F0E442"]},
+        },
+    }
+
+
+def _use_renderer() -> None:
+    # Colab needs its own renderer; everywhere else keep the plain Vega-Lite mime output.
+    alt.renderers.enable("colab" if "google.colab" in sys.modules else "mimetype")
+
+
+_use_renderer()
+
+
+def wrap(text: str, width: int = TITLE_WRAP) -> list[str]:
+    """Split a title into lines short enough for a phone screen."""
+    return textwrap.wrap(text, width=width) or [text]
+
+
+def finish(chart: alt.TopLevelMixin, *, title: str, description: str, source: str,
+           subtitle: str | None = None, data_url: str | None = None) -> alt.TopLevelMixin:
+    """Give a chart its title, screen-reader description, source line and data link.
+
+    ``title`` states the finding; ``description`` says in words what the chart shows (it becomes the
+    SVG's aria-label); ``source`` names where the numbers come from; ``data_url`` links the CSV.
+    """
+    for name, value in (("title", title), ("description", description), ("source", source)):
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"every chart needs a non-empty {name!r}")
+    lines = (wrap(subtitle) if subtitle else []) + wrap(f"Source: {source}", TITLE_WRAP + 18)
+    meta = {"source": source}
+    if data_url:
+        meta["data_url"] = data_url
+    return chart.properties(
+        title=alt.TitleParams(text=wrap(title), subtitle=lines),
+        description=description,
+        usermeta={"dongbei": meta},
+    )
+
+
+def province_color(provinces: Sequence[str], highlight: Sequence[str] = NORTHEAST) -> alt.Color:
+    """Colour encoding: highlighted provinces in house colours, all others grey."""
+    domain = [p for p in dict.fromkeys(provinces) if p in highlight or p == "China"]
+    others = [p for p in dict.fromkeys(provinces) if p not in domain]
+    return alt.Color(
+        "province:N",
+        scale=alt.Scale(domain=domain + others,
+                        range=[HIGHLIGHT.get(p, OTHER) for p in domain] + [OTHER] * len(others)),
+        legend=alt.Legend(title=None, values=domain),
+    )
+
+
+def line_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, source: str,
+               x: str = "year", y: str = "value", highlight: Sequence[str] = NORTHEAST,
+               subtitle: str | None = None, data_url: str | None = None) -> alt.Chart:
+    """One line per province; the highlighted ones (default: the Northeast) in colour."""
+    missing = {x, y, "province"} - set(df.columns)
+    if missing:
+        raise KeyError(f"line_chart needs columns {sorted(missing)}")
+    ordered = df.assign(_front=df["province"].isin(list(highlight) + ["China"]).astype(int))
+    chart = (
+        alt.Chart(ordered)
+        .mark_line(point=alt.OverlayMarkDef(size=18))
+        .encode(
+            x=alt.X(f"{x}:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
+            y=alt.Y(f"{y}:Q", title=y_title),
+            color=province_color(ordered["province"], highlight),
+            detail="province:N",
+            order=alt.Order("_front:Q"),
+            strokeWidth=alt.condition(alt.datum._front == 1, alt.value(2.5), alt.value(1)),
+            tooltip=["province:N", alt.Tooltip(f"{x}:Q", format="d"), alt.Tooltip(f"{y}:Q", format=",.4~g")],
+        )
+    )
+    return finish(chart, title=title, description=description, source=source,
+                  subtitle=subtitle, data_url=data_url)
+
+
+def tile_map(df: pd.DataFrame, *, value: str, title: str, description: str, source: str,
+             legend_title: str, nominal: bool = False, fmt: str = ",.4~g",
+             registry: pd.DataFrame | None = None, subtitle: str | None = None,
+             data_url: str | None = None) -> alt.LayerChart:
+    """Tile-grid map: every province an equal square at its registry position.
+
+    ``df`` needs a ``province`` column (English names as in the registry) and the ``value`` column.
+    Provinces missing from ``df`` are drawn as empty (white) tiles, so gaps stay visible.
+    """
+    if registry is None:
+        from helpers import data
+
+        registry = data.provinces()
+    unknown = sorted(set(df["province"]) - set(registry["province"]))
+    if unknown:
+        raise ValueError(f"tile_map: unknown province name(s) {unknown}")
+    tiles = registry[["province", "hanzi", "abbr", "tile_x", "tile_y"]].merge(
+        df[["province", value]], on="province", how="left")
+    base = alt.Chart(tiles).encode(
+        x=alt.X("tile_x:O", axis=None),
+        y=alt.Y("tile_y:O", axis=None),
+    )
+    scale = alt.Scale(domain=list(REGION_COLORS), range=list(REGION_COLORS.values())) \
+        if value == "region" else alt.Scale(scheme="blues")
+    color = alt.Color(f"{value}:{'N' if nominal else 'Q'}", title=legend_title, scale=scale)
+    rects = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
+        color=alt.condition(f"isValid(datum['{value}'])", color, alt.value("#ffffff")),
+        tooltip=["province:N", "hanzi:N", alt.Tooltip(f"{value}:{'N' if nominal else 'Q'}",
+                                                      **({} if nominal else {"format": fmt}))],
+    )
+    labels = base.mark_text(fontSize=11, fontWeight="bold").encode(
+        text="abbr:N",
+        color=alt.value("#111111") if nominal else alt.condition(
+            f"datum['{value}'] > 0", alt.value("#111111"), alt.value("#111111")),
+    )
+    outline = base.mark_rect(fill=None, stroke="#999999", strokeWidth=0.5)
+    chart = alt.layer(rects, outline, labels).properties(height=330)
+    return finish(chart, title=title, description=description, source=source,
+                  subtitle=subtitle, data_url=data_url)

@@ -1,0 +1,239 @@
+"""The one way the book reads its data.
+
+Every table in ``data/`` is described in ``data/datapackage.json`` (fields, types, units,
+constraints, primary keys, and a foreign key from every ``source_id`` to ``sources.csv``). A table is
+validated with Frictionless before any notebook sees it; on bad input one :class:`DataError` names
+the file, the line and the column of each problem. Nothing is coerced silently.
+
+Derived series (Northeast totals and shares) are computed here, from validated series, with the
+formula in :data:`DERIVED` and in the catalogue.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+DATA_DIR = Path(os.environ.get("DONGBEI_DATA_DIR", REPO_DIR / "data"))
+NATIONAL = "China"
+NORTHEAST = ("Liaoning", "Jilin", "Heilongjiang")
+SERIES_COLUMNS = ["province", "year", "value", "unit", "source_id", "status"]
+MAX_ERRORS_SHOWN = 10
+
+
+class DataError(ValueError):
+    """Raised when a data file does not match its schema in ``datapackage.json``."""
+
+
+def _dir(data_dir: str | os.PathLike | None) -> Path:
+    return Path(data_dir) if data_dir is not None else DATA_DIR
+
+
+def package(data_dir: str | os.PathLike | None = None) -> dict:
+    """The data package descriptor (``datapackage.json``) as a dict."""
+    path = _dir(data_dir) / "datapackage.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"{path}: no data package descriptor found") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path}: line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})") from None
+
+
+def _resource_descriptor(name: str, data_dir: Path) -> dict:
+    for res in package(data_dir)["resources"]:
+        if res["name"] == name:
+            return res
+    known = sorted(r["name"] for r in package(data_dir)["resources"])
+    raise KeyError(f"no data resource {name!r}; known: {', '.join(known)}")
+
+
+def _describe(error, path: Path) -> str:
+    where = [f"{path.name}"]
+    if getattr(error, "row_number", None):
+        where.append(f"line {error.row_number}")
+    if getattr(error, "field_name", None):
+        where.append(f"column {error.field_name!r}")
+    cell = getattr(error, "cell", None)
+    value = f" (value {cell!r})" if cell not in (None, "") else ""
+    return f"{', '.join(where)}: {error.type}{value}: {error.note}"
+
+
+def validate(name: str, data_dir: str | os.PathLike | None = None) -> None:
+    """Validate one resource against its schema; raise :class:`DataError` listing every problem."""
+    base = _dir(data_dir)
+    mtimes = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in base.glob("*.csv")))
+    _validate_cached(name, str(base.resolve()), mtimes)
+
+
+@lru_cache(maxsize=64)
+def _validate_cached(name: str, base: str, _mtimes: tuple) -> None:
+    from frictionless import Package
+
+    descriptor = _resource_descriptor(name, Path(base))
+    path = Path(base) / descriptor["path"]
+    if not path.exists():
+        raise DataError(f"{path}: file listed in datapackage.json does not exist")
+    pkg = Package(str(Path(base) / "datapackage.json"))
+    report = pkg.get_resource(name).validate()
+    if report.valid:
+        return
+    errors = [e for task in report.tasks for e in task.errors] + list(report.errors)
+    lines = [_describe(e, path) for e in errors[:MAX_ERRORS_SHOWN]]
+    more = f"\n  ... and {len(errors) - MAX_ERRORS_SHOWN} more" if len(errors) > MAX_ERRORS_SHOWN else ""
+    raise DataError(f"{path}: {len(errors)} problem(s) found by validation against datapackage.json:\n  "
+                    + "\n  ".join(lines) + more)
+
+
+def _read(name: str, data_dir: Path) -> pd.DataFrame:
+    validate(name, data_dir)
+    descriptor = _resource_descriptor(name, data_dir)
+    types = {f["name"]: f["type"] for f in descriptor["schema"]["fields"]}
+    frame = pd.read_csv(data_dir / descriptor["path"], dtype=str, keep_default_na=False,
+                        encoding="utf-8")
+    for column, kind in types.items():
+        if kind == "integer":
+            frame[column] = frame[column].astype("int64")
+        elif kind == "number":
+            frame[column] = pd.to_numeric(frame[column].replace("", None)).astype("float64")
+    return frame
+
+
+def provinces(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The 31 mainland provincial units: code, names, NBS region, tile-grid position."""
+    frame = _read("provinces", _dir(data_dir))
+    frame["abbr"] = frame["iso_code"].str.removeprefix("CN-")
+    return frame
+
+
+def sources(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The sources list every ``source_id`` points to."""
+    return _read("sources", _dir(data_dir))
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A series the project computes from other series."""
+
+    title: str
+    unit: str
+    formula: str
+    inputs: tuple[str, ...]
+    compute: Callable[[dict[str, pd.DataFrame]], pd.DataFrame]
+
+
+def _northeast_total(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sum of the three provinces, only for years where all three are present."""
+    ne = frame[frame["province"].isin(NORTHEAST)]
+    counts = ne.groupby("year")["value"].transform("count")
+    total = ne[counts == len(NORTHEAST)].groupby("year", as_index=False)["value"].sum()
+    return total.assign(province="Northeast")
+
+
+def _share_of_national(frame: pd.DataFrame) -> pd.DataFrame:
+    total = _northeast_total(frame)
+    national = frame[frame["province"] == NATIONAL][["year", "value"]].rename(columns={"value": "national"})
+    merged = total.merge(national, on="year", how="inner")
+    return merged.assign(value=100 * merged["value"] / merged["national"])[["province", "year", "value"]]
+
+
+def _relative_per_capita(frame: pd.DataFrame) -> pd.DataFrame:
+    national = frame[frame["province"] == NATIONAL][["year", "value"]].rename(columns={"value": "national"})
+    merged = frame[frame["province"] != NATIONAL].merge(national, on="year", how="inner")
+    return merged.assign(value=100 * merged["value"] / merged["national"])[["province", "year", "value"]]
+
+
+DERIVED: dict[str, Derived] = {
+    "gdp_nominal_northeast": Derived(
+        "GDP of the Northeast (Liaoning + Jilin + Heilongjiang), current prices", "100 million yuan",
+        "sum of gdp_nominal over the three provinces; years where any of them is missing are left out",
+        ("gdp_nominal",), lambda s: _northeast_total(s["gdp_nominal"])),
+    "northeast_share_gdp": Derived(
+        "Northeast share of national GDP", "%",
+        "100 × (Liaoning + Jilin + Heilongjiang GDP) ÷ national GDP as published (gdp_nominal)",
+        ("gdp_nominal",), lambda s: _share_of_national(s["gdp_nominal"])),
+    "northeast_share_population": Derived(
+        "Northeast share of national year-end population", "%",
+        "100 × (Liaoning + Jilin + Heilongjiang population) ÷ national population (population_yearend)",
+        ("population_yearend",), lambda s: _share_of_national(s["population_yearend"])),
+    "gdp_per_capita_relative": Derived(
+        "GDP per capita relative to the national figure", "% of national",
+        "100 × provincial GDP per capita ÷ national GDP per capita, same year (gdp_per_capita)",
+        ("gdp_per_capita",), lambda s: _relative_per_capita(s["gdp_per_capita"])),
+}
+
+
+def _series_resources(data_dir: Path) -> list[dict]:
+    return [r for r in package(data_dir)["resources"] if r.get("dongbei", {}).get("kind") == "series"]
+
+
+def series(id: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """A tidy, validated series: province, year, value, unit, source_id, status (and note).
+
+    ``id`` is a resource in ``datapackage.json`` or a derived series in :data:`DERIVED`.
+    """
+    base = _dir(data_dir)
+    if id in DERIVED:
+        spec = DERIVED[id]
+        frame = spec.compute({name: series(name, base) for name in spec.inputs})
+        frame = frame.assign(unit=spec.unit, source_id="project", status="derived", note=spec.formula)
+    else:
+        descriptor = _resource_descriptor(id, base)
+        if descriptor.get("dongbei", {}).get("kind") != "series":
+            raise KeyError(f"{id!r} is a table, not a series; use provinces() or sources()")
+        frame = _read(id, base)
+    frame = frame.sort_values(["province", "year"], kind="stable").reset_index(drop=True)
+    extra = [c for c in frame.columns if c not in SERIES_COLUMNS]
+    return frame[SERIES_COLUMNS + extra]
+
+
+def indicators(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The catalogue: id, title, unit, description, coverage, sources, kind."""
+    base = _dir(data_dir)
+    rows = []
+    for res in _series_resources(base):
+        frame = series(res["name"], base)
+        rows.append({
+            "id": res["name"], "title": res["title"], "unit": res["dongbei"]["unit"],
+            "description": res["description"], "coverage": coverage(frame),
+            "sources": ", ".join(sorted(frame["source_id"].unique())), "kind": "published",
+            "status": status_counts(frame), "file": res["path"],
+        })
+    for name, spec in DERIVED.items():
+        inputs = [s for s in spec.inputs if any(r["name"] == s for r in _series_resources(base))]
+        if len(inputs) < len(spec.inputs):
+            continue  # an input series is not in the package yet
+        frame = series(name, base)
+        rows.append({"id": name, "title": spec.title, "unit": spec.unit, "description": spec.formula,
+                     "coverage": coverage(frame), "sources": "derived from " + ", ".join(spec.inputs),
+                     "kind": "derived", "status": status_counts(frame), "file": ""})
+    return pd.DataFrame(rows, columns=["id", "title", "unit", "description", "coverage", "sources",
+                                       "kind", "status", "file"])
+
+
+def status_counts(frame: pd.DataFrame) -> str:
+    """'verified 1,200; reported 40' style count of row statuses."""
+    counts = frame["status"].value_counts()
+    return "; ".join(f"{status} {n:,}" for status, n in counts.items())
+
+
+def coverage(frame: pd.DataFrame) -> str:
+    """'1978–2024, 32 areas' style summary of a series."""
+    if frame.empty:
+        return "no rows"
+    return f"{frame['year'].min()}–{frame['year'].max()}, {frame['province'].nunique()} areas, {len(frame)} rows"
+
+
+def csv_url(id: str, depth: int = 1) -> str:
+    """Link from a page ``depth`` folders below the site root to the published CSV of a series."""
+    file = _resource_descriptor(id, DATA_DIR)["path"] if id not in DERIVED else None
+    if file is None:
+        raise KeyError(f"{id!r} is derived; link its inputs: {', '.join(DERIVED[id].inputs)}")
+    return "../" * depth + "data/" + file

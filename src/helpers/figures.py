@@ -1,0 +1,89 @@
+"""Stated figures: every number in the prose is computed, glued and listed.
+
+In a chapter::
+
+    from helpers import figures
+    figures.state("ne_gdp_share_2024", share, fmt="{:.1f}", unit="%", source="gdp_nominal")
+    ...
+    figures.key_figures()   # last cell of the chapter: the Key figures table (plain text)
+
+and in the prose ``{glue:text}`ne_gdp_share_2024```. nbval re-runs the notebook and compares the
+stored outputs, so a change in data or code that moves a stated figure fails the tests until the
+notebook is re-executed (``make execute``) and the new text is reviewed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from myst_nb import glue
+
+
+class Text(str):
+    """A string whose plain-text repr has no quotes, so ``{glue:text}`` shows it as written."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    value: float | int | str
+    text: str
+    source: str
+    note: str = ""
+
+
+_FIGURES: dict[str, Figure] = {}
+
+
+def format_value(value, fmt: str = "{:,.0f}", unit: str = "") -> str:
+    """Format a number for prose: ``fmt`` applied to the value, then the unit (no space before %)."""
+    text = fmt.format(value)
+    if unit:
+        text += unit if unit in {"%", "‰"} else f" {unit}"
+    return text
+
+
+def state(id: str, value, *, source: str, fmt: str = "{:,.0f}", unit: str = "",
+          note: str = "") -> str:
+    """Record a figure, glue it under ``id`` for ``{glue:text}`` and return its text.
+
+    ``source`` names the series (or source_id) the figure comes from.
+    """
+    if not id or not id.replace("_", "").isalnum():
+        raise ValueError(f"figure id must be letters, digits and underscores: {id!r}")
+    if not source:
+        raise ValueError(f"figure {id!r} needs a source")
+    if value is None or (isinstance(value, float) and value != value):
+        raise ValueError(f"figure {id!r} has no value (None or NaN): a gap must not be stated as a figure")
+    text = format_value(value, fmt, unit)
+    _FIGURES[id] = Figure(id, value, text, source, note)
+    glue(id, Text(text), display=False)
+    return text
+
+
+def registered() -> dict[str, Figure]:
+    """The figures stated so far in this kernel."""
+    return dict(_FIGURES)
+
+
+def reset() -> None:
+    _FIGURES.clear()
+
+
+def key_figures_table() -> str:
+    """The Key figures table as plain text (id, figure, source)."""
+    if not _FIGURES:
+        return "No figures stated."
+    rows = [("figure", "value", "source")] + [(f.id, f.text, f.source) for f in _FIGURES.values()]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def key_figures() -> None:
+    """Print the Key figures table (a plain-text output that nbval compares exactly)."""
+    print(key_figures_table())

@@ -1,0 +1,147 @@
+"""Shared machinery for the browser tests: a localhost server, Chromium, and page checks.
+
+Kept out of the test module so the benchmark script can reuse it.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import shutil
+import socketserver
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-extensions",
+]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+SEVERE = {"serious", "critical"}
+GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([A-Za-z0-9_]+)(?::[^`]*)?`")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@contextmanager
+def serve(directory: Path):
+    """Serve ``directory`` on a free localhost port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    socketserver.TCPServer.allow_reuse_address = True
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/"
+        finally:
+            server.shutdown()
+
+
+def pages(site: Path) -> list[str]:
+    """Every HTML page of a built site, relative to its root (the index redirect excluded)."""
+    return sorted(str(p.relative_to(site)) for p in site.rglob("*.html")
+                  if p.name != "index.html" and "_static" not in p.parts)
+
+
+def glued_figures(notebook: Path) -> dict[str, str]:
+    """{name: text} of every figure a notebook's prose pastes with {glue:text}, from its stored outputs."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    used = set()
+    stored = {}
+    for cell in nb["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            used.update(GLUE_ROLE.findall(source))
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                data = out.get("data", {})
+                text = data.get("text/plain") or data.get("application/papermill.record/text/plain", "")
+                stored[name] = "".join(text).strip().strip("'\"")
+    missing = used - stored.keys()
+    if missing:
+        raise AssertionError(f"{notebook}: prose pastes figures that no cell glues: {sorted(missing)}")
+    return {name: stored[name] for name in sorted(used)}
+
+
+def build_fixture_book(dest: Path) -> Path:
+    """Build tests/fixtures/*.ipynb as a small book with the book's own _config.yml; return the site."""
+    src = dest / "src"
+    src.mkdir(parents=True)
+    for nb in (REPO / "tests" / "fixtures").glob("*.ipynb"):
+        shutil.copy2(nb, src / nb.name)
+    shutil.copy2(REPO / "_config.yml", src / "_config.yml")
+    shutil.copy2(REPO / "references.bib", src / "references.bib")
+    names = sorted(p.stem for p in src.glob("*.ipynb"))
+    toc = "format: jb-book\nroot: " + names[0] + "\n"
+    if names[1:]:
+        toc += "chapters:\n" + "".join(f"  - file: {n}\n" for n in names[1:])
+    (src / "_toc.yml").write_text(toc, encoding="utf-8")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    run = subprocess.run([str(jb), "build", str(src), "--builder", "html", "-W", "-n", "--keep-going"],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        raise AssertionError(f"fixture book failed to build:\n{run.stdout[-4000:]}\n{run.stderr[-4000:]}")
+    return src / "_build" / "html"
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+@contextmanager
+def browser_page(browser, viewport: str):
+    """A fresh context and page that records console errors and blocks every non-local request."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport], service_workers="block")
+    page = context.new_page()
+    page.problems = {"console": [], "foreign": []}
+
+    def on_route(route):
+        host = urlparse(route.request.url).hostname
+        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            page.problems["foreign"].append(route.request.url)
+            route.abort()
+
+    context.route("**/*", on_route)
+    page.on("console", lambda msg: msg.type == "error" and page.problems["console"].append(msg.text))
+    page.on("pageerror", lambda err: page.problems["console"].append(f"uncaught: {err}"))
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def chart_report(page) -> list[dict]:
+    """For every chart on the page: whether it rendered and how many SVG mark elements it drew."""
+    page.wait_for_function(
+        "[...document.querySelectorAll('figure.dongbei-vega')].every(f => f.dataset.rendered)",
+        timeout=20_000)
+    return page.evaluate("""() => [...document.querySelectorAll('figure.dongbei-vega')].map(f => ({
+        label: f.getAttribute('aria-label'),
+        rendered: f.dataset.rendered,
+        marks: f.querySelectorAll('svg g[class*="mark-"] > path, svg g[class*="mark-"] > text,'
+                                  + ' svg g[class*="mark-"] > line, svg g[class*="mark-"] > rect').length,
+    }))""")
+
+
+def severe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} - e.g. {v['nodes'][0]['target']}"
+            for v in results if v.get("impact") in SEVERE]
