@@ -1,0 +1,129 @@
+"""Benchmark the book on this machine (`make bench`). Prints a table; asserts nothing.
+
+Measures: set-up from a fresh clone, a clean `jb build`, a rebuild after editing one page's prose,
+re-executing every notebook vs. the bare floor (kernel start + library imports), the test suite,
+and the weight of every page (HTML + the scripts, styles and data it loads).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = REPO / ".venv" / "bin"
+sys.path.insert(0, str(REPO / "scripts"))
+from execute import execute  # noqa: E402
+
+GOALS = {"clean build": 60, "one-page rebuild": 10, "make test (fresh clone)": 600}
+FLOOR_CELL = "import pandas, altair, ipywidgets\nfrom helpers import charts, data, figures, widgets"
+
+
+def timed(cmd: list[str] | str, cwd: Path = REPO, shell: bool = False) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, shell=shell, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def jb_build(cwd: Path = REPO) -> float:
+    return timed([str(BIN / "jupyter-book"), "build", ".", "--builder", "html"], cwd=cwd)
+
+
+def notebooks() -> list[Path]:
+    return sorted([*REPO.glob("chapters/*.ipynb"), *REPO.glob("appendix/*.ipynb"),
+                   *REPO.glob("tests/fixtures/*.ipynb")])
+
+
+def execution_times(tmp: Path) -> tuple[float, float]:
+    import nbformat
+
+    total = floor = 0.0
+    for nb in notebooks():
+        copy = nb.parent / f".bench-{nb.name}"  # same folder: relative paths keep working
+        shutil.copy2(nb, copy)
+        try:
+            total += execute(copy)
+        finally:
+            copy.unlink()
+        bare = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOOR_CELL)])
+        bare.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        path = tmp / f"floor-{nb.stem}.ipynb"
+        nbformat.write(bare, path)
+        floor += execute(path)
+    return total, floor
+
+
+def page_weights(site: Path) -> list[tuple[str, int, int]]:
+    """(page, bytes on first load, bytes when shared assets are cached) for every page."""
+    ref = re.compile(r'<(?:script|link)[^>]+(?:src|href)="([^"#?]+)')
+    rows = []
+    for page in sorted(site.rglob("*.html")):
+        if "_static" in page.parts:
+            continue
+        html = page.read_text(encoding="utf-8")
+        assets = {(page.parent / m).resolve() for m in ref.findall(html) if not m.startswith("http")}
+        asset_bytes = sum(p.stat().st_size for p in assets if p.is_file())
+        # Vega-Lite specs (with their data) are inline in the page HTML.
+        rows.append((str(page.relative_to(site)), len(html.encode()) + asset_bytes, len(html.encode())))
+    return rows
+
+
+def main() -> int:
+    results: list[tuple[str, str, str]] = []
+
+    def report(name: str, value: str, goal: str = "") -> None:
+        results.append((name, value, goal))
+        print(f"  {name:<38} {value:>14}  {goal}", flush=True)
+
+    print("==> [bench] set-up from a fresh clone (git clone + make setup; pip cache may be warm)")
+    with tempfile.TemporaryDirectory() as tmp:
+        clone = Path(tmp) / "clone"
+        subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
+        report("set-up (fresh clone)", f"{timed(['make', 'setup'], cwd=clone):.1f} s")
+
+    print("==> [bench] builds")
+    shutil.rmtree(REPO / "_build" / "html", ignore_errors=True)
+    shutil.rmtree(REPO / "_build" / ".doctrees", ignore_errors=True)
+    report("clean build", f"{jb_build():.1f} s", f"goal < {GOALS['clean build']} s")
+    page = REPO / "intro.md"
+    original = page.read_text(encoding="utf-8")
+    try:
+        page.write_text(original + "\n<!-- bench edit -->\n", encoding="utf-8")
+        report("one-page rebuild (intro.md edited)", f"{jb_build():.1f} s", f"goal < {GOALS['one-page rebuild']} s")
+    finally:
+        page.write_text(original, encoding="utf-8")
+        jb_build()
+
+    print("==> [bench] notebook execution")
+    with tempfile.TemporaryDirectory() as tmp:
+        total, floor = execution_times(Path(tmp))
+    n = len(notebooks())
+    report(f"execute {n} notebooks", f"{total:.1f} s")
+    report(f"floor: kernel + imports x {n}", f"{floor:.1f} s", f"overhead {total - floor:+.1f} s")
+
+    print("==> [bench] test suite (without set-up)")
+    seconds = timed(["make", "--no-print-directory", "test-unit", "test-notebooks", "test-build", "test-site"])
+    report("make test (after set-up)", f"{seconds:.1f} s")
+
+    print("==> [bench] page weight (bytes before compression)")
+    weights = page_weights(REPO / "_build" / "html")
+    for name, first, cached in weights:
+        report(f"page {name}", f"{first / 1e6:.2f} MB", f"{cached / 1e3:.0f} kB when assets cached")
+    heaviest = max(w[1] for w in weights)
+    report("heaviest page, first load", f"{heaviest / 1e6:.2f} MB", "goal < 1.5 MB")
+
+    out = REPO / "_build" / "bench.json"
+    out.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print(f"\n==> [bench] table written to {out.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Unit tests for helpers: charts, figures, widgets and the offline renderer."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from helpers import charts, data, figures, render, widgets
+
+
+def small_series() -> pd.DataFrame:
+    # Shape-only test frame for chart builders: values are arbitrary and never shown in the book.
+    return pd.DataFrame({"province": ["Liaoning", "Liaoning", "Jiangsu", "Jiangsu", "China", "China"],
+                         "year": [2000, 2001] * 3, "value": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+
+
+def test_theme_is_registered_and_enabled():
+    assert alt.theme.active == charts.THEME
+    config = alt.theme.get()()["config"]
+    assert "Noto Sans CJK SC" in config["font"]
+
+
+@pytest.mark.parametrize("missing", ["title", "description", "source"])
+def test_builders_refuse_charts_without_title_description_or_source(missing):
+    kwargs = {"title": "A finding", "description": "What it shows", "source": "Somewhere"}
+    kwargs[missing] = " "
+    with pytest.raises(ValueError, match=missing):
+        charts.line_chart(small_series(), y_title="units", **kwargs)
+
+
+def test_line_chart_highlights_northeast_and_carries_metadata():
+    spec = charts.line_chart(small_series(), y_title="units", title="A finding that is stated here",
+                             description="Lines by province", source="Test source",
+                             data_url="../data/x.csv").to_dict()
+    color = spec["encoding"]["color"]["scale"]
+    assert color["domain"][:2] == ["Liaoning", "China"]
+    assert color["range"][0] == charts.HIGHLIGHT["Liaoning"]
+    assert color["range"][-1] == charts.OTHER
+    assert spec["description"] == "Lines by province"
+    assert spec["title"]["subtitle"][-1] == "Source: Test source"
+    assert spec["usermeta"]["dongbei"]["data_url"] == "../data/x.csv"
+
+
+def test_long_titles_wrap_for_phones():
+    lines = charts.wrap("word " * 40)
+    assert len(lines) > 1 and all(len(line) <= charts.TITLE_WRAP for line in lines)
+
+
+def test_tile_map_places_every_province_and_rejects_unknown_names():
+    registry = data.provinces()
+    chart = charts.tile_map(registry, value="region", nominal=True, legend_title="Region",
+                            title="Regions", description="Tile map", source="NBS")
+    spec = chart.to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) == 31
+    assert len({(r["tile_x"], r["tile_y"]) for r in rows}) == 31, "two provinces share a tile"
+    with pytest.raises(ValueError, match="Atlantis"):
+        charts.tile_map(pd.DataFrame({"province": ["Atlantis"], "v": [1.0]}), value="v",
+                        legend_title="v", title="t", description="d", source="s")
+
+
+def test_figures_state_glue_and_key_table(capsys):
+    figures.reset()
+    text = figures.state("test_share", 12.345, source="gdp_nominal", fmt="{:.1f}", unit="%")
+    assert text == "12.3%"
+    assert repr(figures.Text("12.3%")) == "12.3%"
+    figures.key_figures()
+    out = capsys.readouterr().out
+    assert "test_share" in out and "12.3%" in out and "gdp_nominal" in out
+    with pytest.raises(ValueError, match="no value"):
+        figures.state("test_gap", float("nan"), source="x")
+    with pytest.raises(ValueError, match="source"):
+        figures.state("test_nosource", 1, source="")
+    figures.reset()
+
+
+def test_province_card_updates_when_the_pick_changes():
+    card = widgets.ProvinceCard(data.provinces())
+    assert "辽宁" in card.card.value
+    card.picker.value = "Heilongjiang"
+    assert "黑龙江" in card.card.value and "Northeast" in card.card.value
+
+
+def test_series_explorer_reads_the_change_over_the_selected_years():
+    explorer = widgets.SeriesExplorer(small_series(), label="test units")
+    assert explorer.change() == (2000, 1.0, 2001, 2.0)
+    assert "+100.0%" in explorer.summary.value
+    explorer.picker.value = "Jiangsu"
+    explorer.years.value = (2001, 2001)
+    assert explorer.change() == (2001, 4.0, 2001, 4.0)
+
+
+def test_renderer_turns_vegalite_into_offline_placeholder_and_widgets_into_a_note():
+    class Data:
+        def __init__(self, mime, content):
+            self.mime_type, self.content = mime, content
+
+    spec = {"description": 'A "quoted" <chart>', "mark": "point", "note": "</script>"}
+    nodes = render.OfflineMimeRenderer.handle_mime(None, Data("application/vnd.vegalite.v5+json", spec), False)
+    html = nodes[0].astext()
+    assert 'class="dongbei-vega"' in html and "&quot;quoted&quot; &lt;chart&gt;" in html
+    assert "</script>\"" not in html, "spec must not be able to close its script element"
+    payload = html.split('class="dongbei-vega-spec">')[1].split("</script>")[0]
+    assert json.loads(payload)["note"] == "</script>"
+    note = render.OfflineMimeRenderer.handle_mime(None, Data(render.WIDGET_VIEW_MIME, {}), False)
+    assert "Live explorer" in note[0].astext()
+    assert render.OfflineMimeRenderer.handle_mime(None, Data("text/plain", "x"), False) is None
