@@ -38,7 +38,7 @@ setup: $(STAMP)
 
 # Debian's Chromium and CJK fonts: needed by the browser test (and for 汉字 in screenshots).
 system-deps:
-	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null; then \
 	  echo "==> [setup] chromium and CJK fonts present: $$(chromium --version 2>/dev/null)"; \
 	else \
 	  echo "==> [setup] installing Debian packages chromium and fonts-noto-cjk (needs root or sudo)"; \

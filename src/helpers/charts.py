@@ -30,7 +30,7 @@ FONT = (
     "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', "
     "'Helvetica Neue', Arial, sans-serif"
 )
-TITLE_WRAP = 52  # characters per title line: fits a 360 px phone screen at the theme's font size
+TITLE_WRAP = 40  # characters per title line: fits a 360 px phone screen at the theme's font size
 THEME = "dongbei"
 
 
@@ -79,7 +79,7 @@ def finish(chart: alt.TopLevelMixin, *, title: str, description: str, source: st
     for name, value in (("title", title), ("description", description), ("source", source)):
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"every chart needs a non-empty {name!r}")
-    lines = (wrap(subtitle) if subtitle else []) + wrap(f"Source: {source}", TITLE_WRAP + 18)
+    lines = (wrap(subtitle) if subtitle else []) + wrap(f"Source: {source}", TITLE_WRAP + 12)
     meta = {"source": source}
     if data_url:
         meta["data_url"] = data_url

@@ -47,7 +47,7 @@ def format_value(value, fmt: str = "{:,.0f}", unit: str = "") -> str:
 
 
 def state(id: str, value, *, source: str, fmt: str = "{:,.0f}", unit: str = "",
-          note: str = "") -> str:
+          note: str = "") -> Text:
     """Record a figure, glue it under ``id`` for ``{glue:text}`` and return its text.
 
     ``source`` names the series (or source_id) the figure comes from.
@@ -61,7 +61,7 @@ def state(id: str, value, *, source: str, fmt: str = "{:,.0f}", unit: str = "",
     text = format_value(value, fmt, unit)
     _FIGURES[id] = Figure(id, value, text, source, note)
     glue(id, Text(text), display=False)
-    return text
+    return Text(text)
 
 
 def registered() -> dict[str, Figure]:
