@@ -7,11 +7,13 @@ Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It
 * adds that bundle and ``dongbei-charts.js`` only to pages that contain a chart, so text pages stay
   light and the bundle (one versioned file) is cached across pages;
 * adds the house stylesheet to every page and removes the unused thebe scripts;
+* drops the theme's 1.5 MB FontAwesome script (the theme CSS already has the icon font);
 * publishes ``data/*.csv`` and ``datapackage.json`` at ``<site>/data/``.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -69,12 +71,29 @@ def _publish_data(outdir: Path) -> None:
         shutil.copy2(path, target / path.name)
 
 
-def _write_bundle(app, exception):
+FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+
+
+def _drop_fontawesome_js(outdir: Path) -> None:
+    """Remove the theme's 1.5 MB FontAwesome SVG-replacement script from every page.
+
+    pydata-sphinx-theme's stylesheet already carries the FontAwesome webfont CSS, so the icons
+    render without it; the script alone would make every page heavier than the 1.5 MB budget.
+    """
+    for page in outdir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        lighter = FONTAWESOME_JS.sub("", text)
+        if lighter != text:
+            page.write_text(lighter, encoding="utf-8")
+
+
+def _finish_site(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     import vl_convert
 
     _publish_data(Path(app.outdir))
+    _drop_fontawesome_js(Path(app.outdir))
     target = Path(app.outdir) / "_static" / vega_bundle_name()
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -84,6 +103,6 @@ def _write_bundle(app, exception):
 def setup(app):
     app.connect("config-inited", _add_static_path)
     app.connect("html-page-context", _page_assets)
-    app.connect("build-finished", _write_bundle)
+    app.connect("build-finished", _finish_site)
     app.add_css_file("dongbei.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
