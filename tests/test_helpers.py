@@ -108,3 +108,40 @@ def test_renderer_turns_vegalite_into_offline_placeholder_and_widgets_into_a_not
     note = render.OfflineMimeRenderer.handle_mime(None, Data(render.WIDGET_VIEW_MIME, {}), False)
     assert "Live explorer" in note[0].astext()
     assert render.OfflineMimeRenderer.handle_mime(None, Data("text/plain", "x"), False) is None
+
+
+def test_pick_province_chart_binds_a_dropdown_that_runs_without_a_kernel():
+    frame = small_series().assign(province=["Northeast", "Northeast", "Jiangsu", "Jiangsu", "China", "China"])
+    spec = charts.pick_province_chart(frame, y_title="u", title="t", description="d", source="s",
+                                      initial="Jiangsu").to_dict()
+    param = spec["params"][0]
+    assert param["bind"]["input"] == "select" and param["bind"]["options"] == ["Jiangsu"]
+    assert param["value"] == "Jiangsu"
+    assert "datum.province == pick" in spec["transform"][0]["filter"]
+
+
+def test_slope_chart_keeps_only_the_two_years_and_reverses_ranks():
+    spec = charts.slope_chart(small_series(), start=2000, end=2001, y_title="rank", title="t",
+                              description="d", source="s").to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert {r["year"] for r in rows} == {2000, 2001}
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["reverse"] is True
+
+
+def test_every_builder_compiles_with_the_sites_vega_lite():
+    """Compile each builder's spec with the same Vega-Lite version the site serves (vl-convert)."""
+    import vl_convert
+
+    from helpers.sphinx_ext import vegalite_version
+
+    frame = small_series().assign(province=["Northeast", "Northeast", "Jiangsu", "Jiangsu", "China", "China"])
+    common = {"title": "t", "description": "d", "source": "s"}
+    specs = [
+        charts.line_chart(small_series(), y_title="u", **common),
+        charts.pick_province_chart(frame, y_title="u", **common),
+        charts.slope_chart(small_series(), start=2000, end=2001, y_title="rank", **common),
+        charts.tile_map(data.provinces(), value="region", nominal=True, legend_title="r", **common),
+    ]
+    for chart in specs:
+        svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=vegalite_version())
+        assert "<svg" in svg and "mark-" in svg

@@ -166,3 +166,63 @@ def tile_map(df: pd.DataFrame, *, value: str, title: str, description: str, sour
     chart = alt.layer(rects, outline, labels).properties(height=330)
     return finish(chart, title=title, description=description, source=source,
                   subtitle=subtitle, data_url=data_url)
+
+
+def pick_province_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, source: str,
+                        fixed: Sequence[str] = ("Northeast", "China"), initial: str = "Guangdong",
+                        label: str = "Compare with: ", subtitle: str | None = None,
+                        data_url: str | None = None) -> alt.Chart:
+    """Lines for the ``fixed`` areas plus one province the reader picks from a dropdown.
+
+    The dropdown is a Vega-Lite parameter, so it works on the static site without a kernel.
+    """
+    options = sorted(p for p in df["province"].unique() if p not in fixed)
+    if initial not in options:
+        initial = options[0]
+    pick = alt.param(name="pick", value=initial,
+                     bind=alt.binding_select(options=options, name=label))
+    fixed_list = ", ".join(repr(p) for p in fixed)
+    colors = [HIGHLIGHT.get(p, OTHER) for p in fixed] + ["#E69F00"]
+    chart = (
+        alt.Chart(df)
+        .transform_filter(f"datum.province == pick || indexof([{fixed_list}], datum.province) >= 0")
+        .transform_calculate(line=f"indexof([{fixed_list}], datum.province) >= 0 ? datum.province : 'Selected province'")
+        .mark_line(point=alt.OverlayMarkDef(size=18))
+        .encode(
+            x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
+            y=alt.Y("value:Q", title=y_title),
+            color=alt.Color("line:N", title=None,
+                            scale=alt.Scale(domain=list(fixed) + ["Selected province"], range=colors)),
+            detail="province:N",
+            tooltip=["province:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.4~g")],
+        )
+        .add_params(pick)
+    )
+    return finish(chart, title=title, description=description, source=source,
+                  subtitle=subtitle, data_url=data_url)
+
+
+def slope_chart(df: pd.DataFrame, *, start: int, end: int, y_title: str, title: str,
+                description: str, source: str, reverse: bool = True,
+                highlight: Sequence[str] = NORTHEAST, subtitle: str | None = None,
+                data_url: str | None = None) -> alt.LayerChart:
+    """Every province's value in two years joined by a line (e.g. ranks; 1 at the top)."""
+    two = df[df["year"].isin([start, end])]
+    ordered = two.assign(_front=two["province"].isin(highlight).astype(int))
+    base = alt.Chart(ordered).encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(reverse=reverse, zero=False, nice=False)),
+        color=province_color(ordered["province"], highlight),
+        detail="province:N",
+        tooltip=["province:N", "year:O", alt.Tooltip("value:Q", format=",.4~g")],
+    )
+    lines = base.mark_line().encode(
+        order=alt.Order("_front:Q"),
+        strokeWidth=alt.condition(alt.datum._front == 1, alt.value(3), alt.value(1)),
+    )
+    points = base.mark_point(filled=True, size=30)
+    labels = base.transform_filter(alt.datum._front == 1).transform_filter(
+        alt.datum.year == end).mark_text(align="left", dx=6, fontSize=11).encode(text="province:N")
+    chart = alt.layer(lines, points, labels).properties(height=420)
+    return finish(chart, title=title, description=description, source=source,
+                  subtitle=subtitle, data_url=data_url)
