@@ -145,3 +145,14 @@ def test_every_builder_compiles_with_the_sites_vega_lite():
     for chart in specs:
         svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=vegalite_version())
         assert "<svg" in svg and "mark-" in svg
+
+
+def test_indicator_explorer_switches_series_and_keeps_the_province():
+    frames = {"a": small_series(), "b": small_series().assign(value=lambda f: f["value"] * 10)}
+    catalogue = pd.DataFrame({"id": ["a", "b"], "title": ["A", "B"], "unit": ["u", "v"]})
+    explorer = widgets.IndicatorExplorer(catalogue, load=frames.__getitem__)
+    explorer.explorer.picker.value = "Jiangsu"
+    explorer.indicator.value = "b"
+    assert explorer.explorer.picker.value == "Jiangsu"
+    assert explorer.explorer.change() == (2000, 30.0, 2001, 40.0)
+    assert "B (v)" in explorer.explorer.summary.value

@@ -73,3 +73,30 @@ class SeriesExplorer(w.VBox):
         pct = f" ({(v1 / v0 - 1) * 100:+.1f}%)" if v0 else ""
         self.summary.value = (f"{name}, {html.escape(self.label)}: {v0:,.4g} in {y0} → "
                               f"{v1:,.4g} in {y1}{pct}")
+
+
+class IndicatorExplorer(w.VBox):
+    """Any series in the catalogue: pick the indicator, the province and the years.
+
+    ``load`` maps an indicator id to its tidy frame (default: :func:`helpers.data.series`).
+    """
+
+    def __init__(self, catalogue: pd.DataFrame, load=None, initial: str | None = None):
+        if load is None:
+            from helpers import data
+
+            load = data.series
+        self.load = load
+        self.titles = dict(zip(catalogue["id"], catalogue["title"] + " (" + catalogue["unit"] + ")"))
+        ids = list(self.titles)
+        self.indicator = w.Dropdown(options=[(self.titles[i], i) for i in ids],
+                                    value=initial if initial in ids else ids[0], description="Indicator")
+        self.explorer = SeriesExplorer(self.load(self.indicator.value), label=self.titles[self.indicator.value])
+        self.indicator.observe(lambda _change: self.switch(), names="value")
+        super().__init__([self.indicator, self.explorer])
+
+    def switch(self) -> None:
+        province = self.explorer.picker.value
+        self.explorer = SeriesExplorer(self.load(self.indicator.value), label=self.titles[self.indicator.value],
+                                       initial=province)
+        self.children = [self.indicator, self.explorer]
