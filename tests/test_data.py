@@ -77,10 +77,13 @@ def test_registry_has_31_units_in_four_nbs_regions():
     assert not reg.duplicated(["tile_x", "tile_y"]).any()
 
 
-def test_every_source_id_is_used_or_is_a_registry_source():
+def test_every_source_is_cited_by_a_row_a_note_or_the_registry():
+    # A source may be cited as the source of a row, or in a row's note as a cross-check.
     used = set()
     for name in SERIES:
-        used |= set(data.series(name)["source_id"])
+        frame = data.series(name)
+        used |= set(frame["source_id"])
+        used |= {s for s in data.sources()["source_id"] if frame["note"].str.contains(s, regex=False).any()}
     registry_sources = {s["title"] for r in PACKAGE["resources"] for s in r.get("sources", [])}
     unused = set(data.sources()["source_id"]) - used - registry_sources
     assert not unused, f"sources listed but never cited: {sorted(unused)}"
@@ -117,3 +120,106 @@ def test_broken_descriptor_is_reported_with_position(data_copy):
 def test_unknown_series_names_the_known_ones():
     with pytest.raises(KeyError, match="provinces"):
         data.series("no_such_series")
+
+
+# ---- cross-checks ---------------------------------------------------------------------------------
+
+def complete_years(frame: pd.DataFrame) -> list[int]:
+    """Years in which all 31 provinces and the national figure are present."""
+    counts = frame.groupby("year")["province"].nunique()
+    return [int(y) for y in counts[counts == 32].index]
+
+
+def test_census_provinces_sum_to_the_national_total_less_unallocated_people():
+    # National census totals include people allocated to no province: active military personnel
+    # (2,000,000 in 2020; 2,300,000 in 2010) and, in 2010, 4,649,985 persons whose usual residence
+    # could not be determined. Tolerance: the gap must be positive and below 0.6% of the total.
+    census = data.series("population_census")
+    years = complete_years(census)
+    assert years, "no census year with all 31 provinces and the national total"
+    for year in years:
+        rows = census[census["year"] == year]
+        national = rows.loc[rows["province"] == "China", "value"].item()
+        provinces = rows.loc[rows["province"] != "China", "value"].sum()
+        gap = national - provinces
+        assert 0 < gap < 0.006 * national, f"census {year}: national {national:,.0f} vs provinces {provinces:,.0f}"
+
+
+def test_census_2020_northeast_matches_the_loss_newschina_reports():
+    # NewsChina (Dec 2024): the three provinces had 98.5 million people in 2020, 11 million fewer
+    # than a decade earlier. Checked to the precision the source gives.
+    census = data.series("population_census")
+    ne = census[census["province"].isin(data.NORTHEAST)].pivot(index="province", columns="year", values="value")
+    assert round(ne[2020].sum() / 1e6, 1) == 98.5
+    assert round((ne[2010].sum() - ne[2020].sum()) / 1e6) == 11
+
+
+def test_provincial_gdp_never_exceeds_national_by_more_than_the_known_discrepancy():
+    # Provincial GDP figures summed have exceeded national GDP in most years (by up to about a tenth
+    # around 2010), never by more. A subset of provinces summing above 1.15 x national means a unit
+    # or transcription error. Years with every province must also reach 95% of the national figure.
+    gdp = data.series("gdp_nominal")
+    national = gdp[gdp["province"] == "China"].set_index("year")["value"]
+    sums = gdp[gdp["province"] != "China"].groupby("year")["value"].agg(["sum", "count"])
+    checked = sums.join(national.rename("national"), how="inner")
+    assert not checked.empty
+    too_high = checked[checked["sum"] > 1.15 * checked["national"]]
+    assert too_high.empty, f"provinces sum above 1.15 x national: {too_high.to_dict('index')}"
+    full = checked[checked["count"] == 31]
+    assert (full["sum"] >= 0.95 * full["national"]).all()
+
+
+def test_gdp_index_and_growth_agree():
+    index = data.series("gdp_index").set_index(["province", "year"])["value"]
+    growth = data.series("gdp_real_growth").set_index(["province", "year"])["value"]
+    assert ((index - 100 - growth).abs() < 1e-9).all()
+
+
+def test_derived_northeast_share_never_mixes_vintages(data_copy):
+    # Give Jilin's 1996 GDP a different source: the 1996 share must then disappear, not be computed.
+    def edit(rows):
+        for row in rows[1:]:
+            if row[0] == "Jilin" and row[1] == "1996":
+                row[4] = "wiki_en_gdp_list"
+    before = set(data.series("gdp_nominal_northeast", data_copy)["year"])
+    rewrite(data_copy / "gdp_nominal.csv", edit)
+    after = set(data.series("gdp_nominal_northeast", data_copy)["year"])
+    assert 1996 in before and 1996 not in after
+
+
+# ---- bad input on a series --------------------------------------------------------------------------
+
+def corrupt(data_copy: Path, name: str, column: str, value: str, line: int = 2) -> None:
+    """Set ``column`` on file line ``line`` (header = line 1) of a series CSV."""
+    def edit(rows):
+        rows[line - 1][rows[0].index(column)] = value
+    rewrite(data_copy / f"{name}.csv", edit)
+
+
+@pytest.mark.parametrize("column, value, expected", [
+    ("value", "12,5", r"line 3, column 'value'.*type-error.*'12,5'"),
+    ("year", "1990.5", r"line 3, column 'year'.*type-error"),
+    ("province", "Manchuria", r"line 3, column 'province'.*constraint-error.*'Manchuria'"),
+    ("source_id", "", r"line 3, column 'source_id'.*(constraint|required)"),
+    ("source_id", "no_such_source", r"line 3.*foreign-key"),
+    ("unit", "yuan", r"line 3, column 'unit'.*constraint-error.*'yuan'"),
+    ("status", "guess", r"line 3, column 'status'.*constraint-error.*'guess'"),
+    ("value", "-5", r"line 3, column 'value'.*constraint-error.*'-5'"),
+])
+def test_corrupted_population_is_refused_with_file_line_and_column(data_copy, column, value, expected):
+    corrupt(data_copy, "population_census", column, value, line=3)
+    with pytest.raises(data.DataError, match=r"population_census\.csv") as err:
+        data.series("population_census", data_copy)
+    assert pytest.importorskip("re").search(expected, str(err.value)), str(err.value)
+
+
+def test_duplicate_series_row_is_refused(data_copy):
+    rewrite(data_copy / "gdp_nominal.csv", lambda rows: rows.append(list(rows[5])))
+    with pytest.raises(data.DataError, match=r"gdp_nominal\.csv.*primary-key"):
+        data.series("gdp_nominal", data_copy)
+
+
+def test_a_csv_missing_from_disk_is_named(data_copy):
+    (data_copy / "gdp_index.csv").unlink()
+    with pytest.raises(data.DataError, match=r"gdp_index\.csv.*does not exist"):
+        data.series("gdp_real_growth", data_copy)

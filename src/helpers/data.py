@@ -129,17 +129,28 @@ class Derived:
     compute: Callable[[dict[str, pd.DataFrame]], pd.DataFrame]
 
 
+def _same_vintage(frame: pd.DataFrame, areas: tuple[str, ...]) -> pd.DataFrame:
+    """Rows of ``areas`` in years where all of them are present and read in the same source.
+
+    Figures from different yearbooks (vintages) are not combined: GDP and population are revised
+    after censuses, so a ratio of an old provincial figure to a revised national one would be wrong.
+    """
+    rows = frame[frame["province"].isin(areas)]
+    by_year = rows.groupby("year").agg(n=("province", "nunique"), sources=("source_id", "nunique"))
+    keep = by_year[(by_year["n"] == len(areas)) & (by_year["sources"] == 1)].index
+    return rows[rows["year"].isin(keep)]
+
+
 def _northeast_total(frame: pd.DataFrame) -> pd.DataFrame:
-    """Sum of the three provinces, only for years where all three are present."""
-    ne = frame[frame["province"].isin(NORTHEAST)]
-    counts = ne.groupby("year")["value"].transform("count")
-    total = ne[counts == len(NORTHEAST)].groupby("year", as_index=False)["value"].sum()
-    return total.assign(province="Northeast")
+    """Sum of the three provinces, for years where all three come from one source."""
+    ne = _same_vintage(frame, NORTHEAST)
+    return ne.groupby("year", as_index=False)["value"].sum().assign(province="Northeast")
 
 
 def _share_of_national(frame: pd.DataFrame) -> pd.DataFrame:
-    total = _northeast_total(frame)
-    national = frame[frame["province"] == NATIONAL][["year", "value"]].rename(columns={"value": "national"})
+    rows = _same_vintage(frame, NORTHEAST + (NATIONAL,))
+    total = _northeast_total(rows)
+    national = rows[rows["province"] == NATIONAL][["year", "value"]].rename(columns={"value": "national"})
     merged = total.merge(national, on="year", how="inner")
     return merged.assign(value=100 * merged["value"] / merged["national"])[["province", "year", "value"]]
 
@@ -150,18 +161,40 @@ def _relative_per_capita(frame: pd.DataFrame) -> pd.DataFrame:
     return merged.assign(value=100 * merged["value"] / merged["national"])[["province", "year", "value"]]
 
 
+def _rank(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rank of each province among the 31 (1 = highest), only in years where all 31 are present."""
+    provinces = frame[frame["province"] != NATIONAL]
+    complete = provinces.groupby("year")["province"].transform("nunique") == 31
+    ranked = provinces[complete].copy()
+    ranked["value"] = ranked.groupby("year")["value"].rank(ascending=False, method="min")
+    return ranked[["province", "year", "value"]]
+
+
 DERIVED: dict[str, Derived] = {
+    "gdp_real_growth": Derived(
+        "Real GDP growth", "%",
+        "gdp_index − 100 (the index at comparable prices, preceding year = 100, minus 100)",
+        ("gdp_index",), lambda s: s["gdp_index"].assign(value=lambda f: (f["value"] - 100).round(6))[
+            ["province", "year", "value"]]),
+    "gdp_per_capita_rank": Derived(
+        "Rank of GDP per capita among the 31 provinces", "rank (1 = highest)",
+        "rank of gdp_per_capita among the 31 provinces in each year (ties share the better rank); "
+        "years where any province is missing are left out",
+        ("gdp_per_capita",), lambda s: _rank(s["gdp_per_capita"])),
     "gdp_nominal_northeast": Derived(
         "GDP of the Northeast (Liaoning + Jilin + Heilongjiang), current prices", "100 million yuan",
-        "sum of gdp_nominal over the three provinces; years where any of them is missing are left out",
+        "sum of gdp_nominal over the three provinces; only years where all three were read in the "
+        "same source (one vintage)",
         ("gdp_nominal",), lambda s: _northeast_total(s["gdp_nominal"])),
     "northeast_share_gdp": Derived(
         "Northeast share of national GDP", "%",
-        "100 × (Liaoning + Jilin + Heilongjiang GDP) ÷ national GDP as published (gdp_nominal)",
+        "100 × (Liaoning + Jilin + Heilongjiang GDP) ÷ national GDP as published (gdp_nominal); "
+        "only years where all four figures come from the same source (one vintage)",
         ("gdp_nominal",), lambda s: _share_of_national(s["gdp_nominal"])),
     "northeast_share_population": Derived(
         "Northeast share of national year-end population", "%",
-        "100 × (Liaoning + Jilin + Heilongjiang population) ÷ national population (population_yearend)",
+        "100 × (Liaoning + Jilin + Heilongjiang population) ÷ national population (population_yearend); "
+        "only years where all four figures come from the same source (one vintage)",
         ("population_yearend",), lambda s: _share_of_national(s["population_yearend"])),
     "gdp_per_capita_relative": Derived(
         "GDP per capita relative to the national figure", "% of national",
