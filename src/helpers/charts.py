@@ -226,3 +226,38 @@ def slope_chart(df: pd.DataFrame, *, start: int, end: int, y_title: str, title: 
     chart = alt.layer(lines, points, labels).properties(height=420)
     return finish(chart, title=title, description=description, source=source,
                   subtitle=subtitle, data_url=data_url)
+
+
+def coverage_chart(frames: dict[str, pd.DataFrame], *, title: str, description: str, source: str,
+                   registry: pd.DataFrame | None = None) -> alt.Chart:
+    """Which province-years each series has, coloured by status; a dropdown picks the series.
+
+    Empty cells are gaps: values nobody could source, left out rather than guessed.
+    """
+    if registry is None:
+        from helpers import data
+
+        registry = data.provinces()
+    order = ["China"] + list(registry["province"])
+    rows = pd.concat([f[["province", "year", "status"]].assign(series=name) for name, f in frames.items()])
+    names = list(frames)
+    years = list(range(int(rows["year"].min()), int(rows["year"].max()) + 1))
+    pick = alt.param(name="series_pick", value=names[0],
+                     bind=alt.binding_select(options=names, name="Series: "))
+    chart = (
+        alt.Chart(rows)
+        .transform_filter("datum.series == series_pick")
+        .mark_rect()
+        .encode(
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=-90, labelOverlap=True),
+                    scale=alt.Scale(domain=years)),  # every year, so missing years show as gaps
+            y=alt.Y("province:N", sort=order, title=None, axis=alt.Axis(labelFontSize=10)),
+            color=alt.Color("status:N", title="Status",
+                            scale=alt.Scale(domain=["verified", "reported", "derived", "estimate"],
+                                            range=["#0072B2", "#E69F00", "#009E73", "#CC79A7"])),
+            tooltip=["series:N", "province:N", "year:O", "status:N"],
+        )
+        .add_params(pick)
+        .properties(height=520)
+    )
+    return finish(chart, title=title, description=description, source=source)

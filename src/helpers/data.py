@@ -238,6 +238,7 @@ def indicators(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
             "description": res["description"], "coverage": coverage(frame),
             "sources": ", ".join(sorted(frame["source_id"].unique())), "kind": "published",
             "status": status_counts(frame), "file": res["path"],
+            "breaks": res["dongbei"].get("breaks", ""),
         })
     for name, spec in DERIVED.items():
         inputs = [s for s in spec.inputs if any(r["name"] == s for r in _series_resources(base))]
@@ -246,9 +247,10 @@ def indicators(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
         frame = series(name, base)
         rows.append({"id": name, "title": spec.title, "unit": spec.unit, "description": spec.formula,
                      "coverage": coverage(frame), "sources": "derived from " + ", ".join(spec.inputs),
-                     "kind": "derived", "status": status_counts(frame), "file": ""})
+                     "kind": "derived", "status": status_counts(frame), "file": "",
+                     "breaks": "inherits the breaks of " + ", ".join(spec.inputs)})
     return pd.DataFrame(rows, columns=["id", "title", "unit", "description", "coverage", "sources",
-                                       "kind", "status", "file"])
+                                       "kind", "status", "file", "breaks"])
 
 
 def status_counts(frame: pd.DataFrame) -> str:

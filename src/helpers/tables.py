@@ -34,8 +34,8 @@ def catalogue_html(catalogue: pd.DataFrame, depth: int = 1) -> str:
         download=catalogue["file"].map(lambda f: f if f else "computed on load"),
     )
     return _table(frame, {"id": "Series", "title": "Title", "unit": "Unit", "coverage": "Coverage",
-                          "status": "Rows by status", "sources": "Sources", "description": "Notes",
-                          "download": "CSV"},
+                          "status": "Rows by status", "sources": "Sources", "description": "Definition",
+                          "breaks": "Breaks and revisions", "download": "CSV"},
                   links={"download": "csv"}, caption="Every series in the data package")
 
 
