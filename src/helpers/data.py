@@ -155,6 +155,16 @@ def _share_of_national(frame: pd.DataFrame) -> pd.DataFrame:
     return merged.assign(value=100 * merged["value"] / merged["national"])[["province", "year", "value"]]
 
 
+def _share_of_provinces(frame: pd.DataFrame) -> pd.DataFrame:
+    provinces = frame[frame["province"] != NATIONAL]
+    by_year = provinces.groupby("year").agg(n=("province", "nunique"), sources=("source_id", "nunique"))
+    years = by_year[(by_year["n"] == 31) & (by_year["sources"] == 1)].index
+    rows = provinces[provinces["year"].isin(years)]
+    total = rows.groupby("year")["value"].sum()
+    ne = rows[rows["province"].isin(NORTHEAST)].groupby("year")["value"].sum()
+    return pd.DataFrame({"year": total.index, "value": (100 * ne / total).values}).assign(province="Northeast")
+
+
 def _relative_per_capita(frame: pd.DataFrame) -> pd.DataFrame:
     national = frame[frame["province"] == NATIONAL][["year", "value"]].rename(columns={"value": "national"})
     merged = frame[frame["province"] != NATIONAL].merge(national, on="year", how="inner")
@@ -191,6 +201,12 @@ DERIVED: dict[str, Derived] = {
         "100 × (Liaoning + Jilin + Heilongjiang GDP) ÷ national GDP as published (gdp_nominal); "
         "only years where all four figures come from the same source (one vintage)",
         ("gdp_nominal",), lambda s: _share_of_national(s["gdp_nominal"])),
+    "northeast_share_gdp_provinces": Derived(
+        "Northeast share of the 31 provinces' summed GDP", "%",
+        "100 × (Liaoning + Jilin + Heilongjiang GDP) ÷ sum of the 31 provinces' GDP (gdp_nominal); "
+        "only years where all 31 figures come from the same source (one vintage). Provincial figures "
+        "summed exceed national GDP, so this share is a little lower than a share of national GDP",
+        ("gdp_nominal",), lambda s: _share_of_provinces(s["gdp_nominal"])),
     "northeast_share_population": Derived(
         "Northeast share of national year-end population", "%",
         "100 × (Liaoning + Jilin + Heilongjiang population) ÷ national population (population_yearend); "
