@@ -227,3 +227,40 @@ def test_a_csv_missing_from_disk_is_named(data_copy):
     (data_copy / "gdp_index.csv").unlink()
     with pytest.raises(data.DataError, match=r"gdp_index\.csv.*does not exist"):
         data.series("gdp_real_growth", data_copy)
+
+
+def test_per_capita_gdp_agrees_with_gdp_divided_by_population():
+    # Official per-capita GDP divides by the average population of the year, and our GDP, population
+    # and per-capita figures often come from different vintages (first releases vs revised yearbooks;
+    # some provinces published registered rather than resident population). A 20% band absorbs that
+    # and still catches unit slips (x10, x100) and transcription errors.
+    pc = data.series("gdp_per_capita")
+    gdp = data.series("gdp_nominal")[["province", "year", "value"]].rename(columns={"value": "gdp"})
+    pop = data.series("population_yearend")[["province", "year", "value"]].rename(columns={"value": "pop"})
+    merged = pc.merge(gdp, on=["province", "year"]).merge(pop, on=["province", "year"])
+    assert len(merged) >= 30, "too few overlapping rows to cross-check per-capita GDP"
+    # gdp in 100 million yuan, population in 10,000 persons, per capita in yuan.
+    ratio = merged["gdp"] * 1e8 / (merged["pop"] * 1e4) / merged["value"]
+    checked = merged.assign(ratio=ratio)
+    bad = checked[(checked["ratio"] < 0.8) | (checked["ratio"] > 1.2)]
+    assert bad.empty, bad[["province", "year", "ratio"]].to_string()
+
+
+def test_ranks_are_recomputed_from_values_and_only_for_complete_years():
+    names = list(data.provinces()["province"])
+    frame = pd.DataFrame({"province": names * 2, "year": [2000] * 31 + [2001] * 31,
+                          "value": list(range(31, 0, -1)) + list(range(1, 32)),
+                          "source_id": "x", "status": "verified"})
+    frame = frame[~((frame["year"] == 2001) & (frame["province"] == "Tibet"))]  # 2001 incomplete
+    ranks = data._rank(frame)
+    assert set(ranks["year"]) == {2000}
+    assert ranks.set_index("province")["value"].to_dict()[names[0]] == 1
+    assert sorted(ranks["value"]) == list(range(1, 32))
+
+
+def test_population_yearend_vintages_are_kept_apart():
+    latest = data.series("population_yearend")
+    earlier = data.series("population_yearend_earlier_vintage")
+    both = latest.merge(earlier, on=["province", "year"], suffixes=("", "_old"))
+    assert not both.empty
+    assert (both["source_id"] != both["source_id_old"]).all()
