@@ -231,9 +231,10 @@ def test_a_csv_missing_from_disk_is_named(data_copy):
 
 def test_per_capita_gdp_agrees_with_gdp_divided_by_population():
     # Official per-capita GDP divides by the average population of the year, and our GDP, population
-    # and per-capita figures often come from different vintages (first releases vs revised yearbooks;
-    # some provinces published registered rather than resident population). A 20% band absorbs that
-    # and still catches unit slips (x10, x100) and transcription errors.
+    # and per-capita figures come from different vintages: most per-capita rows are first releases,
+    # while GDP for 2006-2024 is the series revised after the 2018 and 2023 economic censuses, which
+    # cut some provinces' GDP by up to about a third (Inner Mongolia, Jilin, Tianjin). The band
+    # 0.6-1.4 absorbs that and still catches unit slips (x10, x100) and transcription errors.
     pc = data.series("gdp_per_capita")
     gdp = data.series("gdp_nominal")[["province", "year", "value"]].rename(columns={"value": "gdp"})
     pop = data.series("population_yearend")[["province", "year", "value"]].rename(columns={"value": "pop"})
@@ -242,7 +243,7 @@ def test_per_capita_gdp_agrees_with_gdp_divided_by_population():
     # gdp in 100 million yuan, population in 10,000 persons, per capita in yuan.
     ratio = merged["gdp"] * 1e8 / (merged["pop"] * 1e4) / merged["value"]
     checked = merged.assign(ratio=ratio)
-    bad = checked[(checked["ratio"] < 0.8) | (checked["ratio"] > 1.2)]
+    bad = checked[(checked["ratio"] < 0.6) | (checked["ratio"] > 1.4)]
     assert bad.empty, bad[["province", "year", "ratio"]].to_string()
 
 

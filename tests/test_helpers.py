@@ -156,3 +156,13 @@ def test_indicator_explorer_switches_series_and_keeps_the_province():
     assert explorer.explorer.picker.value == "Jiangsu"
     assert explorer.explorer.change() == (2000, 30.0, 2001, 40.0)
     assert "B (v)" in explorer.explorer.summary.value
+
+
+def test_with_gaps_starts_a_new_line_after_a_missing_year():
+    frame = pd.DataFrame({"province": ["Jilin"] * 3 + ["Jiangsu"] * 2, "year": [2000, 2001, 2004, 2000, 2001],
+                          "value": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    gapped = charts.with_gaps(frame).set_index(["province", "year"])["_segment"]
+    assert gapped[("Jilin", 2000)] == gapped[("Jilin", 2001)] != gapped[("Jilin", 2004)]
+    assert gapped[("Jiangsu", 2000)] == gapped[("Jiangsu", 2001)] != gapped[("Jilin", 2000)]
+    spec = charts.line_chart(frame, y_title="u", title="t", description="d", source="s").to_dict()
+    assert spec["encoding"]["detail"]["field"] == "_segment"

@@ -90,9 +90,22 @@ def finish(chart: alt.TopLevelMixin, *, title: str, description: str, source: st
     )
 
 
+def with_gaps(frame: pd.DataFrame, by: str = "province") -> pd.DataFrame:
+    """Number the unbroken runs of years in each group (column ``_segment``), so lines break at gaps.
+
+    Builders draw one line per segment (``detail="_segment:N"``): a missing year ends a line and the
+    next sourced year starts a new one, instead of a straight line drawn across the gap.
+    """
+    ordered = frame.sort_values([by, "year"])
+    new_run = ordered.groupby(by)["year"].diff().ne(1)
+    run = new_run.groupby(ordered[by]).cumsum()
+    return ordered.assign(_segment=ordered[by].astype(str) + "#" + run.astype(str))
+
+
 def province_color(provinces: Sequence[str], highlight: Sequence[str] = NORTHEAST) -> alt.Color:
     """Colour encoding: highlighted provinces in house colours, all others grey."""
-    domain = [p for p in dict.fromkeys(provinces) if p in highlight or p == "China"]
+    present = set(provinces)
+    domain = [p for p in [*highlight, "China"] if p in present]
     others = [p for p in dict.fromkeys(provinces) if p not in domain]
     return alt.Color(
         "province:N",
@@ -109,7 +122,8 @@ def line_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, 
     missing = {x, y, "province"} - set(df.columns)
     if missing:
         raise KeyError(f"line_chart needs columns {sorted(missing)}")
-    ordered = df.assign(_front=df["province"].isin(list(highlight) + ["China"]).astype(int))
+    ordered = with_gaps(df).assign(
+        _front=lambda f: f["province"].isin(list(highlight) + ["China"]).astype(int))
     chart = (
         alt.Chart(ordered)
         .mark_line(point=alt.OverlayMarkDef(size=18))
@@ -117,7 +131,7 @@ def line_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, 
             x=alt.X(f"{x}:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
             y=alt.Y(f"{y}:Q", title=y_title),
             color=province_color(ordered["province"], highlight),
-            detail="province:N",
+            detail="_segment:N",
             order=alt.Order("_front:Q"),
             strokeWidth=alt.condition(alt.datum._front == 1, alt.value(2.5), alt.value(1)),
             tooltip=["province:N", alt.Tooltip(f"{x}:Q", format="d"), alt.Tooltip(f"{y}:Q", format=",.4~g")],
@@ -128,7 +142,7 @@ def line_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, 
 
 
 def tile_map(df: pd.DataFrame, *, value: str, title: str, description: str, source: str,
-             legend_title: str, nominal: bool = False, fmt: str = ",.4~g",
+             legend_title: str, nominal: bool = False, fmt: str = ",.4~g", diverging: bool = False,
              registry: pd.DataFrame | None = None, subtitle: str | None = None,
              data_url: str | None = None) -> alt.LayerChart:
     """Tile-grid map: every province an equal square at its registry position.
@@ -149,8 +163,12 @@ def tile_map(df: pd.DataFrame, *, value: str, title: str, description: str, sour
         x=alt.X("tile_x:O", axis=None),
         y=alt.Y("tile_y:O", axis=None),
     )
-    scale = alt.Scale(domain=list(REGION_COLORS), range=list(REGION_COLORS.values())) \
-        if value == "region" else alt.Scale(scheme="blues")
+    if value == "region":
+        scale = alt.Scale(domain=list(REGION_COLORS), range=list(REGION_COLORS.values()))
+    elif diverging:  # losses red, gains blue, zero white
+        scale = alt.Scale(scheme="redblue", domainMid=0)
+    else:
+        scale = alt.Scale(scheme="blues")
     color = alt.Color(f"{value}:{'N' if nominal else 'Q'}", title=legend_title, scale=scale)
     rects = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
         color=alt.condition(f"isValid(datum['{value}'])", color, alt.value("#ffffff")),
@@ -184,7 +202,7 @@ def pick_province_chart(df: pd.DataFrame, *, y_title: str, title: str, descripti
     fixed_list = ", ".join(repr(p) for p in fixed)
     colors = [HIGHLIGHT.get(p, OTHER) for p in fixed] + ["#E69F00"]
     chart = (
-        alt.Chart(df)
+        alt.Chart(with_gaps(df[["province", "year", "value"]]))
         .transform_filter(f"datum.province == pick || indexof([{fixed_list}], datum.province) >= 0")
         .transform_calculate(line=f"indexof([{fixed_list}], datum.province) >= 0 ? datum.province : 'Selected province'")
         .mark_line(point=alt.OverlayMarkDef(size=18))
@@ -193,7 +211,7 @@ def pick_province_chart(df: pd.DataFrame, *, y_title: str, title: str, descripti
             y=alt.Y("value:Q", title=y_title),
             color=alt.Color("line:N", title=None,
                             scale=alt.Scale(domain=list(fixed) + ["Selected province"], range=colors)),
-            detail="province:N",
+            detail="_segment:N",
             tooltip=["province:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.4~g")],
         )
         .add_params(pick)

@@ -155,14 +155,16 @@ def _share_of_national(frame: pd.DataFrame) -> pd.DataFrame:
     return merged.assign(value=100 * merged["value"] / merged["national"])[["province", "year", "value"]]
 
 
-def _share_of_provinces(frame: pd.DataFrame) -> pd.DataFrame:
+def _shares_of_provinces(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each province's (and the Northeast's) % of the 31 provinces' sum, single-source years only."""
     provinces = frame[frame["province"] != NATIONAL]
     by_year = provinces.groupby("year").agg(n=("province", "nunique"), sources=("source_id", "nunique"))
     years = by_year[(by_year["n"] == 31) & (by_year["sources"] == 1)].index
     rows = provinces[provinces["year"].isin(years)]
-    total = rows.groupby("year")["value"].sum()
-    ne = rows[rows["province"].isin(NORTHEAST)].groupby("year")["value"].sum()
-    return pd.DataFrame({"year": total.index, "value": (100 * ne / total).values}).assign(province="Northeast")
+    total = rows.groupby("year")["value"].transform("sum")
+    shares = rows.assign(value=100 * rows["value"] / total)[["province", "year", "value"]]
+    ne = shares[shares["province"].isin(NORTHEAST)].groupby("year", as_index=False)["value"].sum()
+    return pd.concat([shares, ne.assign(province="Northeast")], ignore_index=True)
 
 
 def _relative_per_capita(frame: pd.DataFrame) -> pd.DataFrame:
@@ -201,12 +203,13 @@ DERIVED: dict[str, Derived] = {
         "100 × (Liaoning + Jilin + Heilongjiang GDP) ÷ national GDP as published (gdp_nominal); "
         "only years where all four figures come from the same source (one vintage)",
         ("gdp_nominal",), lambda s: _share_of_national(s["gdp_nominal"])),
-    "northeast_share_gdp_provinces": Derived(
-        "Northeast share of the 31 provinces' summed GDP", "%",
-        "100 × (Liaoning + Jilin + Heilongjiang GDP) ÷ sum of the 31 provinces' GDP (gdp_nominal); "
-        "only years where all 31 figures come from the same source (one vintage). Provincial figures "
-        "summed exceed national GDP, so this share is a little lower than a share of national GDP",
-        ("gdp_nominal",), lambda s: _share_of_provinces(s["gdp_nominal"])),
+    "gdp_share_of_provinces": Derived(
+        "Share of the 31 provinces' summed GDP (each province and the Northeast)", "%",
+        "100 × a province's GDP (or Liaoning + Jilin + Heilongjiang for the Northeast) ÷ sum of the 31 "
+        "provinces' GDP (gdp_nominal); only years where all 31 figures come from the same source (one "
+        "vintage). Provincial figures summed exceed national GDP, so these shares run a little lower "
+        "than shares of national GDP",
+        ("gdp_nominal",), lambda s: _shares_of_provinces(s["gdp_nominal"])),
     "northeast_share_population": Derived(
         "Northeast share of national year-end population", "%",
         "100 × (Liaoning + Jilin + Heilongjiang population) ÷ national population (population_yearend); "
