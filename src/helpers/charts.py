@@ -128,7 +128,7 @@ def line_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, 
         alt.Chart(ordered)
         .mark_line(point=alt.OverlayMarkDef(size=18))
         .encode(
-            x=alt.X(f"{x}:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
+            x=alt.X(f"{x}:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True)),
             y=alt.Y(f"{y}:Q", title=y_title),
             color=province_color(ordered["province"], highlight),
             detail="_segment:N",
@@ -207,7 +207,7 @@ def pick_province_chart(df: pd.DataFrame, *, y_title: str, title: str, descripti
         .transform_calculate(line=f"indexof([{fixed_list}], datum.province) >= 0 ? datum.province : 'Selected province'")
         .mark_line(point=alt.OverlayMarkDef(size=18))
         .encode(
-            x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
+            x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True)),
             y=alt.Y("value:Q", title=y_title),
             color=alt.Color("line:N", title=None,
                             scale=alt.Scale(domain=list(fixed) + ["Selected province"], range=colors)),
