@@ -265,3 +265,16 @@ def test_population_yearend_vintages_are_kept_apart():
     both = latest.merge(earlier, on=["province", "year"], suffixes=("", "_old"))
     assert not both.empty
     assert (both["source_id"] != both["source_id_old"]).all()
+
+
+def test_computed_per_capita_uses_the_average_population_and_single_source_years():
+    names = list(data.provinces()["province"])
+    gdp = pd.DataFrame({"province": names, "year": 2001, "value": 100.0, "source_id": "g", "status": "verified"})
+    pop = pd.DataFrame({"province": names * 2, "year": [2000] * 31 + [2001] * 31,
+                        "value": [90.0] * 31 + [110.0] * 31, "source_id": "p", "status": "verified"})
+    out = data._per_capita_computed(gdp, pop).set_index("province")["value"]
+    # 100 x 10^8 yuan / (average of 90 and 110, x 10^4 persons) = 10,000 yuan per person.
+    assert out["Jilin"] == pytest.approx(10_000) and out["31 provinces"] == pytest.approx(10_000)
+    mixed = pop.copy()
+    mixed.loc[0, "source_id"] = "other"  # one population figure from another source: year dropped
+    assert data._per_capita_computed(gdp, mixed).empty

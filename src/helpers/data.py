@@ -167,6 +167,36 @@ def _shares_of_provinces(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([shares, ne.assign(province="Northeast")], ignore_index=True)
 
 
+def _single_source_years(frame: pd.DataFrame, n: int = 31) -> set[int]:
+    """Years in which all ``n`` provinces are present and every figure comes from one source."""
+    provinces = frame[frame["province"] != NATIONAL]
+    by_year = provinces.groupby("year").agg(k=("province", "nunique"), sources=("source_id", "nunique"))
+    return set(by_year[(by_year["k"] == n) & (by_year["sources"] == 1)].index)
+
+
+def _per_capita_computed(gdp: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
+    """GDP ÷ average of the year's opening and closing population, for single-source years only."""
+    gdp_years = _single_source_years(gdp)
+    pop_years = _single_source_years(pop)
+    years = sorted(y for y in gdp_years if y in pop_years and y - 1 in pop_years)
+    g = gdp[(gdp["province"] != NATIONAL) & gdp["year"].isin(years)].set_index(["province", "year"])["value"]
+    p = pop[pop["province"] != NATIONAL].set_index(["province", "year"])["value"]
+    opening = p.rename(lambda y: y + 1, level="year")
+    mean_pop = ((p + opening) / 2).reindex(g.index)
+    value = g * 1e8 / (mean_pop * 1e4)
+    out = value.rename("value").reset_index()
+    # The 31 provinces together, as the national yardstick in the same vintage.
+    total = g.groupby("year").sum() * 1e8 / (mean_pop.groupby("year").sum() * 1e4)
+    agg = total.rename("value").reset_index().assign(province="31 provinces")
+    return pd.concat([out, agg], ignore_index=True)[["province", "year", "value"]]
+
+
+def _relative_to_aggregate(frame: pd.DataFrame, aggregate: str = "31 provinces") -> pd.DataFrame:
+    base = frame[frame["province"] == aggregate][["year", "value"]].rename(columns={"value": "base"})
+    merged = frame[frame["province"] != aggregate].merge(base, on="year")
+    return merged.assign(value=100 * merged["value"] / merged["base"])[["province", "year", "value"]]
+
+
 def _relative_per_capita(frame: pd.DataFrame) -> pd.DataFrame:
     national = frame[frame["province"] == NATIONAL][["year", "value"]].rename(columns={"value": "national"})
     merged = frame[frame["province"] != NATIONAL].merge(national, on="year", how="inner")
@@ -188,6 +218,24 @@ DERIVED: dict[str, Derived] = {
         "gdp_index − 100 (the index at comparable prices, preceding year = 100, minus 100)",
         ("gdp_index",), lambda s: s["gdp_index"].assign(value=lambda f: (f["value"] - 100).round(6))[
             ["province", "year", "value"]]),
+    "gdp_per_capita_computed": Derived(
+        "GDP per capita computed from GDP and population", "yuan",
+        "gdp_nominal × 10^8 ÷ (average of the year-end population of the year and the year before, "
+        "population_yearend × 10^4); rows for the 31 provinces and for '31 provinces' together; only "
+        "years in which all 31 GDP figures and all 62 population figures each come from one source",
+        ("gdp_nominal", "population_yearend"),
+        lambda s: _per_capita_computed(s["gdp_nominal"], s["population_yearend"])),
+    "gdp_per_capita_computed_relative": Derived(
+        "Computed GDP per capita relative to the 31 provinces together", "% of the 31-province level",
+        "100 × gdp_per_capita_computed of a province ÷ that of the 31 provinces together, same year",
+        ("gdp_nominal", "population_yearend"),
+        lambda s: _relative_to_aggregate(_per_capita_computed(s["gdp_nominal"], s["population_yearend"]))),
+    "gdp_per_capita_computed_rank": Derived(
+        "Rank of computed GDP per capita among the 31 provinces", "rank (1 = highest)",
+        "rank of gdp_per_capita_computed among the 31 provinces in each year (ties share the better rank)",
+        ("gdp_nominal", "population_yearend"),
+        lambda s: _rank(_per_capita_computed(s["gdp_nominal"], s["population_yearend"]).query(
+            "province != '31 provinces'"))),
     "gdp_per_capita_rank": Derived(
         "Rank of GDP per capita among the 31 provinces", "rank (1 = highest)",
         "rank of gdp_per_capita among the 31 provinces in each year (ties share the better rank); "
