@@ -175,11 +175,17 @@ def tile_map(df: pd.DataFrame, *, value: str, title: str, description: str, sour
         tooltip=["province:N", "hanzi:N", alt.Tooltip(f"{value}:{'N' if nominal else 'Q'}",
                                                       **({} if nominal else {"format": fmt}))],
     )
-    labels = base.mark_text(fontSize=11, fontWeight="bold").encode(
-        text="abbr:N",
-        color=alt.value("#111111") if nominal else alt.condition(
-            f"datum['{value}'] > 0", alt.value("#111111"), alt.value("#111111")),
-    )
+    label_color: alt.typing.Optional = alt.value("#111111")
+    if not nominal and tiles[value].notna().any():
+        # White labels on the darkest tiles, so every label keeps its contrast.
+        lo, hi = float(tiles[value].min()), float(tiles[value].max())
+        if diverging:
+            cut = 0.6 * max(abs(lo), abs(hi))
+            test = f"abs(datum['{value}']) > {cut}"
+        else:
+            test = f"datum['{value}'] > {lo + 0.6 * (hi - lo)}"
+        label_color = alt.condition(test, alt.value("#ffffff"), alt.value("#111111"))
+    labels = base.mark_text(fontSize=11, fontWeight="bold").encode(text="abbr:N", color=label_color)
     outline = base.mark_rect(fill=None, stroke="#999999", strokeWidth=0.5)
     chart = alt.layer(rects, outline, labels).properties(height=330)
     return finish(chart, title=title, description=description, source=source,
