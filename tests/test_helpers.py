@@ -141,6 +141,8 @@ def test_every_builder_compiles_with_the_sites_vega_lite():
         charts.pick_province_chart(frame, y_title="u", **common),
         charts.slope_chart(small_series(), start=2000, end=2001, y_title="rank", **common),
         charts.tile_map(data.provinces(), value="region", nominal=True, legend_title="r", **common),
+        charts.concept_map(pd.DataFrame({"id": ["a", "b"], "label": ["A", "B"], "x": [0.2, 0.8], "y": [0.5, 0.5]}),
+                           [("a", "b")], **common),
     ]
     for chart in specs:
         svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=vegalite_version())
@@ -166,3 +168,13 @@ def test_with_gaps_starts_a_new_line_after_a_missing_year():
     assert gapped[("Jiangsu", 2000)] == gapped[("Jiangsu", 2001)] != gapped[("Jilin", 2000)]
     spec = charts.line_chart(frame, y_title="u", title="t", description="d", source="s").to_dict()
     assert spec["encoding"]["detail"]["field"] == "_segment"
+
+
+def test_concept_map_points_arrows_at_the_effect():
+    nodes = pd.DataFrame({"id": ["a", "b"], "label": ["Cause", "Effect"], "x": [0.2, 0.8], "y": [0.5, 0.5]})
+    spec = charts.concept_map(nodes, [("a", "b")], title="t", description="d", source="s").to_dict()
+    link = next(iter(spec["datasets"].values()))[0]
+    assert link["x2"] < 0.8 and link["x"] > 0.2          # stops short of both boxes
+    assert link["angle"] == pytest.approx(90)             # pointing right, towards the effect
+    with pytest.raises(KeyError, match="c"):
+        charts.concept_map(nodes, [("a", "c")], title="t", description="d", source="s")

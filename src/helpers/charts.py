@@ -285,3 +285,41 @@ def coverage_chart(frames: dict[str, pd.DataFrame], *, title: str, description: 
         .properties(height=520)
     )
     return finish(chart, title=title, description=description, source=source)
+
+
+def concept_map(nodes: pd.DataFrame, edges: Sequence[tuple[str, str]], *, title: str, description: str,
+                source: str, shorten: float = 0.11) -> alt.LayerChart:
+    """A small causal diagram: labelled boxes at (x, y) in [0, 1] and arrows from cause to effect.
+
+    ``nodes`` has columns ``id``, ``label`` and ``x``, ``y``; ``edges`` lists (cause, effect) ids.
+    Arrows stop short of the boxes (``shorten``) and end in a triangle pointing at the effect.
+    """
+    import math
+
+    pos = nodes.set_index("id")[["x", "y"]]
+    missing = {n for e in edges for n in e} - set(pos.index)
+    if missing:
+        raise KeyError(f"concept_map: edges name unknown nodes {sorted(missing)}")
+    rows = []
+    for a, b in edges:
+        (x1, y1), (x2, y2) = pos.loc[a], pos.loc[b]
+        dx, dy = x2 - x1, y2 - y1
+        length = math.hypot(dx, dy)
+        ux, uy = dx / length, dy / length
+        sx, sy, ex, ey = x1 + ux * shorten, y1 + uy * shorten, x2 - ux * shorten, y2 - uy * shorten
+        # Vega's triangle-up points to the top of the screen; y grows downward on screen here.
+        angle = (math.degrees(math.atan2(dx, -dy)) + 360) % 360
+        rows.append({"from": a, "to": b, "x": sx, "y": sy, "x2": ex, "y2": ey, "angle": angle})
+    links = pd.DataFrame(rows)
+    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, 1]))
+    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[0, 1], reverse=True))
+    lines = alt.Chart(links).mark_rule(color="#777777", strokeWidth=1.5).encode(
+        x=x, y=y, x2="x2:Q", y2="y2:Q")
+    heads = alt.Chart(links).mark_point(shape="triangle-up", filled=True, size=90, color="#777777").encode(
+        x=alt.X("x2:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("y2:Q", axis=None, scale=alt.Scale(domain=[0, 1], reverse=True)),
+        angle=alt.Angle("angle:Q", scale=None))
+    boxes = alt.Chart(nodes).mark_text(fontSize=12, fontWeight="bold", color="#111111").encode(
+        x=x, y=y, text="label:N")
+    chart = alt.layer(lines, heads, boxes).properties(height=320)
+    return finish(chart, title=title, description=description, source=source)
