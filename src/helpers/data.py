@@ -188,7 +188,10 @@ def _per_capita_computed(gdp: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
     # The 31 provinces together, as the national yardstick in the same vintage.
     total = g.groupby("year").sum() * 1e8 / (mean_pop.groupby("year").sum() * 1e4)
     agg = total.rename("value").reset_index().assign(province="31 provinces")
-    return pd.concat([out, agg], ignore_index=True)[["province", "year", "value"]]
+    ne = g.index.get_level_values("province").isin(NORTHEAST)
+    ne_total = g[ne].groupby("year").sum() * 1e8 / (mean_pop[ne].groupby("year").sum() * 1e4)
+    ne_rows = ne_total.rename("value").reset_index().assign(province="Northeast")
+    return pd.concat([out, agg, ne_rows], ignore_index=True)[["province", "year", "value"]]
 
 
 def _relative_to_aggregate(frame: pd.DataFrame, aggregate: str = "31 provinces") -> pd.DataFrame:
@@ -221,7 +224,8 @@ DERIVED: dict[str, Derived] = {
     "gdp_per_capita_computed": Derived(
         "GDP per capita computed from GDP and population", "yuan",
         "gdp_nominal × 10^8 ÷ (average of the year-end population of the year and the year before, "
-        "population_yearend × 10^4); rows for the 31 provinces and for '31 provinces' together; only "
+        "population_yearend × 10^4); rows for the 31 provinces, the Northeast and the '31 provinces' "
+        "together; only "
         "years in which all 31 GDP figures and all 62 population figures each come from one source",
         ("gdp_nominal", "population_yearend"),
         lambda s: _per_capita_computed(s["gdp_nominal"], s["population_yearend"])),
@@ -235,7 +239,7 @@ DERIVED: dict[str, Derived] = {
         "rank of gdp_per_capita_computed among the 31 provinces in each year (ties share the better rank)",
         ("gdp_nominal", "population_yearend"),
         lambda s: _rank(_per_capita_computed(s["gdp_nominal"], s["population_yearend"]).query(
-            "province != '31 provinces'"))),
+            "province not in ['31 provinces', 'Northeast']"))),
     "gdp_per_capita_rank": Derived(
         "Rank of GDP per capita among the 31 provinces", "rank (1 = highest)",
         "rank of gdp_per_capita among the 31 provinces in each year (ties share the better rank); "
