@@ -178,3 +178,11 @@ def test_concept_map_points_arrows_at_the_effect():
     assert link["angle"] == pytest.approx(90)             # pointing right, towards the effect
     with pytest.raises(KeyError, match="c"):
         charts.concept_map(nodes, [("a", "c")], title="t", description="d", source="s")
+
+
+def test_coverage_runs_merge_consecutive_years_and_keep_gaps():
+    frame = pd.DataFrame({"province": ["Jilin"] * 4, "year": [2000, 2001, 2003, 2004],
+                          "status": ["verified", "verified", "verified", "reported"]})
+    runs = charts.coverage_runs({"s": frame}).sort_values("start")
+    assert runs[["start", "end", "status"]].values.tolist() == [
+        [2000, 2002, "verified"], [2003, 2004, "verified"], [2004, 2005, "reported"]]

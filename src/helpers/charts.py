@@ -252,34 +252,47 @@ def slope_chart(df: pd.DataFrame, *, start: int, end: int, y_title: str, title: 
                   subtitle=subtitle, data_url=data_url)
 
 
+def coverage_runs(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Unbroken runs of years per series, province and status: (series, province, status, start, end)."""
+    rows = pd.concat([f[["province", "year", "status"]].assign(series=name) for name, f in frames.items()])
+    rows = rows.sort_values(["series", "province", "status", "year"])
+    keys = ["series", "province", "status"]
+    new_run = rows.groupby(keys)["year"].diff().ne(1)
+    rows = rows.assign(run=new_run.cumsum())
+    runs = rows.groupby(keys + ["run"], as_index=False).agg(start=("year", "min"), end=("year", "max"))
+    return runs.drop(columns="run").assign(end=lambda f: f["end"] + 1)
+
+
 def coverage_chart(frames: dict[str, pd.DataFrame], *, title: str, description: str, source: str,
                    registry: pd.DataFrame | None = None) -> alt.Chart:
     """Which province-years each series has, coloured by status; a dropdown picks the series.
 
-    Empty cells are gaps: values nobody could source, left out rather than guessed.
+    Empty cells are gaps: values nobody could source, left out rather than guessed. Runs of
+    consecutive years are drawn as one bar, which keeps the page light.
     """
     if registry is None:
         from helpers import data
 
         registry = data.provinces()
     order = ["China"] + list(registry["province"])
-    rows = pd.concat([f[["province", "year", "status"]].assign(series=name) for name, f in frames.items()])
+    runs = coverage_runs(frames)
     names = list(frames)
-    years = list(range(int(rows["year"].min()), int(rows["year"].max()) + 1))
     pick = alt.param(name="series_pick", value=names[0],
                      bind=alt.binding_select(options=names, name="Series: "))
     chart = (
-        alt.Chart(rows)
+        alt.Chart(runs)
         .transform_filter("datum.series == series_pick")
         .mark_rect()
         .encode(
-            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=-90, labelOverlap=True),
-                    scale=alt.Scale(domain=years)),  # every year, so missing years show as gaps
+            x=alt.X("start:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+                    scale=alt.Scale(domain=[int(runs["start"].min()), int(runs["end"].max())], nice=False)),
+            x2="end:Q",
             y=alt.Y("province:N", sort=order, title=None, axis=alt.Axis(labelFontSize=10)),
             color=alt.Color("status:N", title="Status",
                             scale=alt.Scale(domain=["verified", "reported", "derived", "estimate"],
                                             range=["#0072B2", "#E69F00", "#009E73", "#CC79A7"])),
-            tooltip=["series:N", "province:N", "year:O", "status:N"],
+            tooltip=["series:N", "province:N", "status:N", alt.Tooltip("start:Q", format="d", title="from"),
+                     alt.Tooltip("end:Q", format="d", title="until (exclusive)")],
         )
         .add_params(pick)
         .properties(height=520)
