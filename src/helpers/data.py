@@ -200,12 +200,6 @@ def _relative_to_aggregate(frame: pd.DataFrame, aggregate: str = "31 provinces")
     return merged.assign(value=100 * merged["value"] / merged["base"])[["province", "year", "value"]]
 
 
-def _relative_per_capita(frame: pd.DataFrame) -> pd.DataFrame:
-    national = frame[frame["province"] == NATIONAL][["year", "value"]].rename(columns={"value": "national"})
-    merged = frame[frame["province"] != NATIONAL].merge(national, on="year", how="inner")
-    return merged.assign(value=100 * merged["value"] / merged["national"])[["province", "year", "value"]]
-
-
 def _rank(frame: pd.DataFrame) -> pd.DataFrame:
     """Rank of each province among the 31 (1 = highest), only in years where all 31 are present."""
     provinces = frame[frame["province"] != NATIONAL]
@@ -240,11 +234,6 @@ DERIVED: dict[str, Derived] = {
         ("gdp_nominal", "population_yearend"),
         lambda s: _rank(_per_capita_computed(s["gdp_nominal"], s["population_yearend"]).query(
             "province not in ['31 provinces', 'Northeast']"))),
-    "gdp_per_capita_rank": Derived(
-        "Rank of GDP per capita among the 31 provinces", "rank (1 = highest)",
-        "rank of gdp_per_capita among the 31 provinces in each year (ties share the better rank); "
-        "years where any province is missing are left out",
-        ("gdp_per_capita",), lambda s: _rank(s["gdp_per_capita"])),
     "gdp_nominal_northeast": Derived(
         "GDP of the Northeast (Liaoning + Jilin + Heilongjiang), current prices", "100 million yuan",
         "sum of gdp_nominal over the three provinces; only years where all three were read in the "
@@ -267,10 +256,6 @@ DERIVED: dict[str, Derived] = {
         "100 × (Liaoning + Jilin + Heilongjiang population) ÷ national population (population_yearend); "
         "only years where all four figures come from the same source (one vintage)",
         ("population_yearend",), lambda s: _share_of_national(s["population_yearend"])),
-    "gdp_per_capita_relative": Derived(
-        "GDP per capita relative to the national figure", "% of national",
-        "100 × provincial GDP per capita ÷ national GDP per capita, same year (gdp_per_capita)",
-        ("gdp_per_capita",), lambda s: _relative_per_capita(s["gdp_per_capita"])),
 }
 
 
