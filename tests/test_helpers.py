@@ -51,7 +51,7 @@ def test_long_titles_wrap_for_phones():
 
 def test_tile_map_places_every_province_and_rejects_unknown_names():
     registry = data.provinces()
-    chart = charts.tile_map(registry, value="region", nominal=True, legend_title="Region",
+    chart = charts.tile_map(registry, value="region", nominal=True, colors=charts.REGION_COLORS, legend_title="Region",
                             title="Regions", description="Tile map", source="NBS")
     spec = chart.to_dict()
     rows = next(iter(spec["datasets"].values()))
@@ -140,7 +140,7 @@ def test_every_builder_compiles_with_the_sites_vega_lite():
         charts.line_chart(small_series(), y_title="u", **common),
         charts.pick_province_chart(frame, y_title="u", **common),
         charts.slope_chart(small_series(), start=2000, end=2001, y_title="rank", **common),
-        charts.tile_map(data.provinces(), value="region", nominal=True, legend_title="r", **common),
+        charts.tile_map(data.provinces(), value="region", nominal=True, colors=charts.REGION_COLORS, legend_title="r", **common),
         charts.concept_map(pd.DataFrame({"id": ["a", "b"], "label": ["A", "B"], "x": [0.2, 0.8], "y": [0.5, 0.5]}),
                            [("a", "b")], **common),
     ]

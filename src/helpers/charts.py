@@ -143,12 +143,15 @@ def line_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, 
 
 def tile_map(df: pd.DataFrame, *, value: str, title: str, description: str, source: str,
              legend_title: str, nominal: bool = False, fmt: str = ",.4~g", diverging: bool = False,
+             colors: dict[str, str] | None = None,
              registry: pd.DataFrame | None = None, subtitle: str | None = None,
              data_url: str | None = None) -> alt.LayerChart:
     """Tile-grid map: every province an equal square at its registry position.
 
     ``df`` needs a ``province`` column (English names as in the registry) and the ``value`` column.
     Provinces missing from ``df`` are drawn as empty (white) tiles, so gaps stay visible.
+    ``colors`` maps categories to colours for a nominal map (e.g. :data:`REGION_COLORS`); ``diverging``
+    centres a red-blue scale on zero for changes.
     """
     if registry is None:
         from helpers import data
@@ -163,8 +166,8 @@ def tile_map(df: pd.DataFrame, *, value: str, title: str, description: str, sour
         x=alt.X("tile_x:O", axis=None),
         y=alt.Y("tile_y:O", axis=None),
     )
-    if value == "region":
-        scale = alt.Scale(domain=list(REGION_COLORS), range=list(REGION_COLORS.values()))
+    if colors:
+        scale = alt.Scale(domain=list(colors), range=list(colors.values()))
     elif diverging:  # losses red, gains blue, zero white
         scale = alt.Scale(scheme="redblue", domainMid=0)
     else:
@@ -175,7 +178,7 @@ def tile_map(df: pd.DataFrame, *, value: str, title: str, description: str, sour
         tooltip=["province:N", "hanzi:N", alt.Tooltip(f"{value}:{'N' if nominal else 'Q'}",
                                                       **({} if nominal else {"format": fmt}))],
     )
-    label_color: alt.typing.Optional = alt.value("#111111")
+    label_color = alt.value("#111111")
     if not nominal and tiles[value].notna().any():
         # White labels on the darkest tiles, so every label keeps its contrast.
         lo, hi = float(tiles[value].min()), float(tiles[value].max())

@@ -155,23 +155,20 @@ def _share_of_national(frame: pd.DataFrame) -> pd.DataFrame:
     return merged.assign(value=100 * merged["value"] / merged["national"])[["province", "year", "value"]]
 
 
-def _shares_of_provinces(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each province's (and the Northeast's) % of the 31 provinces' sum, single-source years only."""
-    provinces = frame[frame["province"] != NATIONAL]
-    by_year = provinces.groupby("year").agg(n=("province", "nunique"), sources=("source_id", "nunique"))
-    years = by_year[(by_year["n"] == 31) & (by_year["sources"] == 1)].index
-    rows = provinces[provinces["year"].isin(years)]
-    total = rows.groupby("year")["value"].transform("sum")
-    shares = rows.assign(value=100 * rows["value"] / total)[["province", "year", "value"]]
-    ne = shares[shares["province"].isin(NORTHEAST)].groupby("year", as_index=False)["value"].sum()
-    return pd.concat([shares, ne.assign(province="Northeast")], ignore_index=True)
-
-
 def _single_source_years(frame: pd.DataFrame, n: int = 31) -> set[int]:
     """Years in which all ``n`` provinces are present and every figure comes from one source."""
     provinces = frame[frame["province"] != NATIONAL]
     by_year = provinces.groupby("year").agg(k=("province", "nunique"), sources=("source_id", "nunique"))
     return set(by_year[(by_year["k"] == n) & (by_year["sources"] == 1)].index)
+
+
+def _shares_of_provinces(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each province's (and the Northeast's) % of the 31 provinces' sum, single-source years only."""
+    rows = frame[(frame["province"] != NATIONAL) & frame["year"].isin(_single_source_years(frame))]
+    total = rows.groupby("year")["value"].transform("sum")
+    shares = rows.assign(value=100 * rows["value"] / total)[["province", "year", "value"]]
+    ne = shares[shares["province"].isin(NORTHEAST)].groupby("year", as_index=False)["value"].sum()
+    return pd.concat([shares, ne.assign(province="Northeast")], ignore_index=True)
 
 
 def _per_capita_computed(gdp: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
