@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from helpers import charts, data, figures, render, widgets
+from helpers import charts, data, demography, figures, render, widgets
 
 
 def small_series() -> pd.DataFrame:
@@ -143,6 +143,13 @@ def test_every_builder_compiles_with_the_sites_vega_lite():
         charts.tile_map(data.provinces(), value="region", nominal=True, colors=charts.REGION_COLORS, legend_title="r", **common),
         charts.concept_map(pd.DataFrame({"id": ["a", "b"], "label": ["A", "B"], "x": [0.2, 0.8], "y": [0.5, 0.5]}),
                            [("a", "b")], **common),
+        charts.components_chart(pd.DataFrame({"province": ["Jilin"] * 2, "year": [2000, 2001], "a": [1.0, -1.0],
+                                              "b": [-2.0, 0.5]}), parts={"a": "A", "b": "B"}, y_title="u",
+                                initial="Jilin", **common),
+        charts.scenario_chart(demography.scenario_grid(
+            pd.DataFrame({"province": ["Jilin"], "year": [2020], "population": [100.0], "birth_rate": [5.0],
+                          "death_rate": [10.0], "death_step": [0.0]}), [0.5, 1.0], [-2, 0], end=2023), y_title="i",
+            **common),
     ]
     for chart in specs:
         svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=vegalite_version())
@@ -186,3 +193,36 @@ def test_coverage_runs_merge_consecutive_years_and_keep_gaps():
     runs = charts.coverage_runs({"s": frame}).sort_values("start")
     assert runs[["start", "end", "status"]].values.tolist() == [
         [2000, 2002, "verified"], [2003, 2004, "verified"], [2004, 2005, "reported"]]
+
+
+def test_scenario_chart_binds_two_sliders_and_refuses_uneven_steps():
+    bases = pd.DataFrame({"province": ["Jilin"], "year": [2020], "population": [100.0], "birth_rate": [5.0],
+                          "death_rate": [10.0], "death_step": [0.0]})
+    spec = charts.scenario_chart(demography.scenario_grid(bases, [0.5, 1.0, 1.5], [-2, 0, 2], end=2022),
+                                 y_title="i", title="t", description="d", source="s").to_dict()
+    params = {p["name"]: p for p in [*spec.get("params", []), *(q for layer in spec["layer"] for q in layer.get("params", []))]}
+    assert params["fert"]["bind"]["input"] == "range" and params["fert"]["bind"]["step"] == 0.5
+    assert params["mig"]["bind"]["min"] == -2 and params["mig"]["bind"]["max"] == 2
+    with pytest.raises(ValueError, match="evenly spaced"):
+        charts.scenario_chart(demography.scenario_grid(bases, [0.5, 1.0, 2.0], [0], end=2022),
+                              y_title="i", title="t", description="d", source="s")
+
+
+def test_components_chart_needs_its_columns():
+    with pytest.raises(KeyError, match="migration"):
+        charts.components_chart(pd.DataFrame({"province": ["Jilin"], "year": [2000], "natural": [1.0]}),
+                                parts={"natural": "N", "migration": "M"}, y_title="u", title="t",
+                                description="d", source="s")
+
+
+def test_projection_explorer_recomputes_when_a_slider_moves():
+    bases = pd.DataFrame({"province": ["Jilin", "Liaoning"], "year": [2023, 2023], "population": [1000.0, 2000.0],
+                          "birth_rate": [5.0, 5.0], "death_rate": [10.0, 10.0], "death_step": [0.5, 0.5]})
+    explorer = widgets.ProjectionExplorer(bases, end=2025, initial="Jilin")
+    # 1000 × (1 + (5 − 10)/1000) per year, two years, no migration, no drift.
+    assert explorer.path["population"].iloc[-1] == pytest.approx(1000 * 0.995 ** 2)
+    explorer.migration.value = 5.0  # +5 per 1,000 of the base population a year = +5 persons here
+    assert explorer.path["population"].iloc[-1] == pytest.approx((1000 * 0.995 + 5) * 0.995 + 5)
+    explorer.drift.value = True  # death rate 10.5 then 11
+    assert explorer.path["deaths"].iloc[1] == pytest.approx(10.5 / 1000 * 1000)
+    assert "2025" in explorer.summary.value and "Jilin" in explorer.summary.value

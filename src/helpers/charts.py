@@ -339,3 +339,86 @@ def concept_map(nodes: pd.DataFrame, edges: Sequence[tuple[str, str]], *, title:
         x=x, y=y, text="label:N")
     chart = alt.layer(lines, heads, boxes).properties(height=320)
     return finish(chart, title=title, description=description, source=source)
+
+
+def components_chart(df: pd.DataFrame, *, parts: dict[str, str], y_title: str, title: str,
+                     description: str, source: str, initial: str = "Heilongjiang",
+                     label: str = "Province: ", subtitle: str | None = None,
+                     data_url: str | None = None) -> alt.Chart:
+    """Bars per year split into named parts (e.g. natural increase and migration), one province at a
+    time chosen from a dropdown (a Vega-Lite parameter: works on the static site).
+
+    ``df`` has province, year and one column per key of ``parts`` (column → legend label).
+    Bars of each part are drawn side by side, so positive and negative parts never hide each other.
+    """
+    missing = {"province", "year", *parts} - set(df.columns)
+    if missing:
+        raise KeyError(f"components_chart needs columns {sorted(missing)}")
+    long = df.melt(id_vars=["province", "year"], value_vars=list(parts), var_name="part",
+                   value_name="value").dropna(subset=["value"])
+    long["part"] = long["part"].map(parts)
+    options = sorted(long["province"].unique())
+    pick = alt.param(name="pick", value=initial if initial in options else options[0],
+                     bind=alt.binding_select(options=options, name=label))
+    palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7"]
+    chart = (
+        alt.Chart(long)
+        .transform_filter("datum.province == pick")
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+            xOffset=alt.XOffset("part:N", sort=list(parts.values())),
+            y=alt.Y("value:Q", title=y_title),
+            color=alt.Color("part:N", title=None, sort=list(parts.values()),
+                            scale=alt.Scale(domain=list(parts.values()), range=palette[:len(parts)]),
+                            legend=alt.Legend(columns=1, labelLimit=0)),
+            tooltip=["province:N", "year:O", "part:N", alt.Tooltip("value:Q", format=",.1f")],
+        )
+        .add_params(pick)
+    )
+    return finish(chart, title=title, description=description, source=source,
+                  subtitle=subtitle, data_url=data_url)
+
+
+def scenario_chart(grid: pd.DataFrame, *, y_title: str, title: str, description: str, source: str,
+                   fertility: float = 1.0, migration: float = 0.0, subtitle: str | None = None) -> alt.LayerChart:
+    """Projection paths chosen with two sliders (fertility factor, net migration per 1,000).
+
+    ``grid`` comes from :func:`helpers.demography.scenario_grid`. The chosen scenario is drawn in
+    colour for every province; the "no change" paths (fertility 1, migration 0) stay as thin grey
+    references. The sliders are Vega-Lite parameters, so the chart runs on the static site.
+    """
+    fert_values = sorted(grid["fertility"].unique())
+    mig_values = sorted(grid["migration"].unique())
+    steps = {name: sorted({round(b - a, 6) for a, b in zip(v, v[1:])})
+             for name, v in (("fertility", fert_values), ("migration", mig_values))}
+    if any(len(s) != 1 for s in steps.values()):
+        raise ValueError("scenario_chart needs evenly spaced fertility and migration values")
+    fert = alt.param(name="fert", value=fertility, bind=alt.binding_range(
+        min=fert_values[0], max=fert_values[-1], step=steps["fertility"][0], name="Fertility (× today's) "))
+    mig = alt.param(name="mig", value=migration, bind=alt.binding_range(
+        min=mig_values[0], max=mig_values[-1], step=steps["migration"][0],
+        name="Net migration (per 1,000 a year) "))
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True))
+    y = alt.Y("index:Q", title=y_title, scale=alt.Scale(zero=False))
+    provinces = list(dict.fromkeys(grid["province"]))
+    color = alt.Color("province:N", title=None, scale=alt.Scale(
+        domain=provinces, range=[HIGHLIGHT.get(p, OTHER) for p in provinces]))
+    chosen = (
+        alt.Chart(grid)
+        .transform_filter("abs(datum.fertility - fert) < 1e-9 && abs(datum.migration - mig) < 1e-9")
+        .mark_line(point=alt.OverlayMarkDef(size=14))
+        .encode(x=x, y=y, color=color,
+                tooltip=["province:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("index:Q", format=".1f"),
+                         alt.Tooltip("fertility:Q", title="fertility ×"),
+                         alt.Tooltip("migration:Q", title="migration ‰")])
+        .add_params(fert, mig)
+    )
+    reference = (
+        alt.Chart(grid)
+        .transform_filter(f"datum.fertility == {fertility} && datum.migration == {migration}")
+        .mark_line(strokeDash=[4, 3], strokeWidth=1)
+        .encode(x=x, y=y, detail="province:N", color=alt.value("#888888"))
+    )
+    chart = alt.layer(reference, chosen).properties(height=300)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle)

@@ -206,6 +206,13 @@ def _rank(frame: pd.DataFrame) -> pd.DataFrame:
     return ranked[["province", "year", "value"]]
 
 
+def _components(inputs: dict[str, pd.DataFrame], column: str) -> pd.DataFrame:
+    from helpers.demography import components
+
+    parts = components(inputs["population_yearend"], inputs["natural_growth_rate"])
+    return parts.rename(columns={column: "value"})[["province", "year", "value"]]
+
+
 DERIVED: dict[str, Derived] = {
     "gdp_real_growth": Derived(
         "Real GDP growth", "%",
@@ -248,6 +255,19 @@ DERIVED: dict[str, Derived] = {
         "vintage). Provincial figures summed exceed national GDP, so these shares run a little lower "
         "than shares of national GDP",
         ("gdp_nominal",), lambda s: _shares_of_provinces(s["gdp_nominal"])),
+    "population_natural_increase": Derived(
+        "Natural increase of the population (births minus deaths)", "10,000 persons",
+        "natural_growth_rate ÷ 1000 × mean of the year-end population of the year and the year before "
+        "(population_yearend); only years where all three figures are published",
+        ("population_yearend", "natural_growth_rate"),
+        lambda s: _components(s, "natural")),
+    "population_net_migration_residual": Derived(
+        "Net migration, estimated as the residual of population change", "10,000 persons",
+        "change in population_yearend over the year − population_natural_increase; the residual also "
+        "absorbs any disagreement between the revised population series and the rates as first "
+        "published, so it is an estimate of net migration, not a count",
+        ("population_yearend", "natural_growth_rate"),
+        lambda s: _components(s, "migration")),
     "northeast_share_population": Derived(
         "Northeast share of national year-end population", "%",
         "100 × (Liaoning + Jilin + Heilongjiang population) ÷ national population (population_yearend); "
@@ -325,3 +345,9 @@ def csv_url(id: str, depth: int = 1) -> str:
     if file is None:
         raise KeyError(f"{id!r} is derived; link its inputs: {', '.join(DERIVED[id].inputs)}")
     return "../" * depth + "data/" + file
+
+
+def northeast_total(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows for 'Northeast': the sum of the three provinces in years where all three come from one
+    source (one vintage); other years are left out, never patched from another source."""
+    return _northeast_total(frame)

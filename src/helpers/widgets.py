@@ -100,3 +100,48 @@ class IndicatorExplorer(w.VBox):
         self.explorer = SeriesExplorer(self.load(self.indicator.value), label=self.titles[self.indicator.value],
                                        initial=province)
         self.children = [self.indicator, self.explorer]
+
+
+class ProjectionExplorer(w.VBox):
+    """Illustrative population projection: set fertility, net migration and the death-rate drift.
+
+    ``bases`` has one row per province: province, year, population, birth_rate, death_rate,
+    death_step (see :func:`helpers.demography.scenario_grid`), population in 10,000 persons as
+    published. The drift switch starts off, matching the static chart above it. The summary reports the population in
+    the end year and the change from the base year; :attr:`path` holds the computed path.
+    """
+
+    def __init__(self, bases: pd.DataFrame, *, end: int = 2050, initial: str = "Heilongjiang"):
+        from helpers.demography import PROJECTION_ASSUMPTIONS
+
+        self.bases = bases.set_index("province")
+        self.end = end
+        names = list(self.bases.index)
+        self.picker = w.Dropdown(options=names, value=initial if initial in names else names[0],
+                                 description="Province")
+        self.fertility = w.FloatSlider(value=1.0, min=0.3, max=2.5, step=0.05, description="Fertility ×",
+                                       continuous_update=False)
+        self.migration = w.FloatSlider(value=0.0, min=-20.0, max=10.0, step=0.5,
+                                       description="Migration ‰", continuous_update=False)
+        self.drift = w.Checkbox(value=False, description="Death rate keeps rising at its recent pace")
+        self.summary = w.HTML()
+        self.note = w.HTML(f"<small>{html.escape(PROJECTION_ASSUMPTIONS)}</small>")
+        for control in (self.picker, self.fertility, self.migration, self.drift):
+            control.observe(lambda _change: self.refresh(), names="value")
+        super().__init__([self.picker, self.fertility, self.migration, self.drift, self.summary, self.note])
+        self.refresh()
+
+    def refresh(self) -> None:
+        from helpers.demography import project
+
+        base = self.bases.loc[self.picker.value]
+        self.path = project(base["population"], base["birth_rate"], base["death_rate"],
+                            start=int(base["year"]), end=self.end, fertility=self.fertility.value,
+                            migration=self.migration.value / 1000 * base["population"],
+                            death_step=base["death_step"] if self.drift.value else 0.0)
+        last = self.path.iloc[-1]["population"]
+        change = 100 * (last / base["population"] - 1)
+        self.summary.value = (
+            f"<b>{html.escape(self.picker.value)}</b>: {base['population'] / 100:,.2f} million at the end of "
+            f"{int(base['year'])} → {last / 100:,.2f} million in {self.end} ({change:+.1f}%), "
+            f"under these assumptions.")

@@ -1,0 +1,132 @@
+"""Population accounting for the demographics chapter.
+
+Two tools, both deliberately simple and documented where they are used:
+
+* :func:`components` splits each year's population change into natural increase (births minus
+  deaths, from the published natural growth rate) and a residual that stands for net migration
+  (plus any statistical error: the residual absorbs whatever the two published figures disagree on).
+* :func:`project` is an *illustrative* projection, not a forecast: it carries a population forward
+  with a crude birth rate scaled by a fertility factor, a death rate that drifts by a fixed amount
+  each year, and a fixed number of net migrants. It has no age structure; its assumptions are stated
+  in :data:`PROJECTION_ASSUMPTIONS` and repeated on the page.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+PROJECTION_ASSUMPTIONS = (
+    "Illustrative, not a forecast. Each year: births = birth rate × fertility factor × population; "
+    "deaths = death rate × population, with the death rate rising by a fixed step every year; plus a "
+    "fixed number of net migrants. Base rates are the province's latest published birth and death "
+    "rates; the death-rate step is the average yearly rise over the decade before. The model has no "
+    "age structure: it cannot see that fewer young women today mean fewer births tomorrow, so with "
+    "low fertility it understates the fall."
+)
+
+
+def components(population: pd.DataFrame, natural_rate: pd.DataFrame) -> pd.DataFrame:
+    """Yearly change, natural increase and residual (net migration) per province.
+
+    ``population``: tidy year-end population (10,000 persons); ``natural_rate``: tidy natural growth
+    rate (‰). A row is produced only where the year-end population of the year and of the year before
+    and the year's rate all exist. Natural increase = rate ÷ 1000 × mean of the opening and closing
+    population; residual = change − natural increase. All three in 10,000 persons.
+    """
+    p = population.set_index(["province", "year"])["value"]
+    if p.index.duplicated().any():
+        raise ValueError("population has duplicate province-years")
+    opening = p.rename(lambda y: y + 1, level="year")
+    r = natural_rate.set_index(["province", "year"])["value"]
+    index = r.index.intersection(p.index).intersection(opening.index)
+    mean = (p.reindex(index) + opening.reindex(index)) / 2
+    natural = r.reindex(index) / 1000 * mean
+    change = p.reindex(index) - opening.reindex(index)
+    out = pd.DataFrame({"change": change, "natural": natural, "migration": change - natural})
+    return out.reset_index().sort_values(["province", "year"], ignore_index=True)
+
+
+def interval(population: pd.DataFrame, natural_rate: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
+    """Change between the year-ends ``start`` and ``end`` split into natural increase and residual.
+
+    Only provinces whose rate is published for every year ``start + 1`` … ``end`` get a row; the
+    others are reported in the ``missing_years`` column with no totals (a gap is never filled).
+    """
+    yearly = components(population, natural_rate)
+    need = set(range(start + 1, end + 1))
+    rows = []
+    for province, group in yearly.groupby("province"):
+        got = set(group["year"]) & need
+        missing = sorted(need - got)
+        if missing:
+            rows.append({"province": province, "start": start, "end": end, "change": None,
+                         "natural": None, "migration": None, "missing_years": ",".join(map(str, missing))})
+            continue
+        part = group[group["year"].isin(need)]
+        rows.append({"province": province, "start": start, "end": end, "change": part["change"].sum(),
+                     "natural": part["natural"].sum(), "migration": part["migration"].sum(),
+                     "missing_years": ""})
+    return pd.DataFrame(rows)
+
+
+def project(population: float, birth_rate: float, death_rate: float, *, start: int, end: int = 2050,
+            fertility: float = 1.0, migration: float = 0.0, death_step: float = 0.0) -> pd.DataFrame:
+    """Carry ``population`` (any unit) forward from year-end ``start`` to ``end``.
+
+    ``birth_rate`` and ``death_rate`` are per 1,000 in the base year; ``fertility`` multiplies the
+    birth rate (1 = today's); ``migration`` is net migrants per year in the population's unit;
+    ``death_step`` is added to the death rate (‰) each year. Returns year, population, births,
+    deaths, migration.
+    """
+    if population <= 0:
+        raise ValueError("population must be positive")
+    if fertility < 0 or birth_rate < 0 or death_rate < 0:
+        raise ValueError("rates and the fertility factor cannot be negative")
+    if end <= start:
+        raise ValueError("end must be after start")
+    rows = [{"year": start, "population": population, "births": None, "deaths": None, "migration": None}]
+    pop = population
+    for year in range(start + 1, end + 1):
+        d_rate = max(death_rate + death_step * (year - start), 0.0)
+        births = birth_rate * fertility / 1000 * pop
+        deaths = d_rate / 1000 * pop
+        pop = max(pop + births - deaths + migration, 0.0)
+        rows.append({"year": year, "population": pop, "births": births, "deaths": deaths,
+                     "migration": migration})
+    return pd.DataFrame(rows)
+
+
+def scenario_grid(bases: pd.DataFrame, fertilities: Sequence[float], migrations: Sequence[float],
+                  *, end: int = 2050, every: int = 1) -> pd.DataFrame:
+    """:func:`project` for every province in ``bases`` × fertility × migration (‰ of base population).
+
+    ``bases`` has columns province, year, population, birth_rate, death_rate, death_step. Migration is
+    given per 1,000 of the base population per year so one grid fits provinces of any size. Returns
+    province, fertility, migration, year, population and index (base year = 100), every ``every``
+    years plus the base and end years.
+    """
+    frames = []
+    for base, fertility, per_mille in itertools.product(bases.itertuples(index=False), fertilities, migrations):
+        path = project(base.population, base.birth_rate, base.death_rate, start=int(base.year), end=end,
+                       fertility=fertility, migration=per_mille / 1000 * base.population,
+                       death_step=base.death_step)
+        keep = path[((path["year"] - base.year) % every == 0) | (path["year"] == end)]
+        frames.append(keep[["year", "population"]].assign(
+            province=base.province, fertility=fertility, migration=per_mille,
+            index=100 * keep["population"] / base.population))
+    cols = ["province", "fertility", "migration", "year", "population", "index"]
+    return pd.concat(frames, ignore_index=True)[cols]
+
+
+def death_step(death_rate: pd.DataFrame, province: str, years: Iterable[int]) -> float:
+    """Average yearly change of the death rate (‰ per year) between the first and last of ``years``
+    for which the province's rate is published (a straight line through two published points)."""
+    rows = death_rate[(death_rate["province"] == province) & death_rate["year"].isin(list(years))]
+    rows = rows.sort_values("year")
+    if len(rows) < 2:
+        raise ValueError(f"need two published death rates for {province} in the years given")
+    first, last = rows.iloc[0], rows.iloc[-1]
+    return (last["value"] - first["value"]) / (last["year"] - first["year"])

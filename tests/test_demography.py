@@ -1,0 +1,72 @@
+"""The population accounting behind the demographics chapter: hand-checkable cases."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers import data, demography
+
+
+def tidy(rows):
+    return pd.DataFrame(rows, columns=["province", "year", "value"])
+
+
+POP = tidy([("Jilin", 2000, 1000.0), ("Jilin", 2001, 990.0), ("Jilin", 2002, 985.0), ("Jilin", 2003, 970.0)])
+RATE = tidy([("Jilin", 2001, -2.0), ("Jilin", 2002, -4.0)])
+
+
+def test_components_split_change_into_natural_and_residual():
+    parts = demography.components(POP, RATE).set_index("year")
+    assert list(parts.index) == [2001, 2002]  # 2003 has no rate: no row, not a guess
+    # 2001: mean population 995, natural = −2/1000 × 995 = −1.99; change −10; residual −8.01
+    assert parts.loc[2001, "natural"] == pytest.approx(-1.99)
+    assert parts.loc[2001, "migration"] == pytest.approx(-8.01)
+    assert (parts["natural"] + parts["migration"]).tolist() == pytest.approx(parts["change"].tolist())
+
+
+def test_interval_refuses_to_total_over_missing_years():
+    full = demography.interval(POP, RATE, 2000, 2002).iloc[0]
+    assert full["change"] == pytest.approx(-15) and full["missing_years"] == ""
+    gap = demography.interval(POP, RATE, 2000, 2003).iloc[0]
+    assert gap["change"] is None and gap["missing_years"] == "2003"
+
+
+def test_components_reject_duplicate_population_rows():
+    with pytest.raises(ValueError, match="duplicate"):
+        demography.components(pd.concat([POP, POP.iloc[:1]]), RATE)
+
+
+def test_project_compounds_rates_and_migration():
+    path = demography.project(100.0, 10.0, 5.0, start=2020, end=2022, migration=1.0)
+    assert path["population"].tolist() == pytest.approx([100.0, 101.5, 101.5 * 1.005 + 1])
+    assert demography.project(100.0, 0.0, 0.0, start=2020, end=2021, fertility=2.0)["population"].iloc[-1] == 100.0
+    with pytest.raises(ValueError):
+        demography.project(-1.0, 1.0, 1.0, start=2020)
+    with pytest.raises(ValueError):
+        demography.project(1.0, 1.0, 1.0, start=2020, end=2020)
+
+
+def test_scenario_grid_scales_migration_by_base_population_and_indexes_to_100():
+    bases = pd.DataFrame({"province": ["A", "B"], "year": [2020, 2020], "population": [100.0, 1000.0],
+                          "birth_rate": [0.0, 0.0], "death_rate": [0.0, 0.0], "death_step": [0.0, 0.0]})
+    grid = demography.scenario_grid(bases, [1.0], [10.0], end=2022)
+    last = grid[grid["year"] == 2022].set_index("province")["index"]
+    assert last.tolist() == pytest.approx([102.0, 102.0])  # +10 per 1,000 a year, same for any size
+    assert set(grid[grid["year"] == 2020]["index"]) == {100.0}
+
+
+def test_death_step_is_the_slope_between_published_years():
+    rates = tidy([("Jilin", 2010, 5.0), ("Jilin", 2014, 7.0), ("Jilin", 2020, 9.0)])
+    assert demography.death_step(rates, "Jilin", range(2010, 2021)) == pytest.approx(0.4)
+    with pytest.raises(ValueError):
+        demography.death_step(rates, "Jilin", [2014])
+
+
+def test_derived_components_add_up_to_the_published_change():
+    natural = data.series("population_natural_increase").set_index(["province", "year"])["value"]
+    residual = data.series("population_net_migration_residual").set_index(["province", "year"])["value"]
+    pop = data.series("population_yearend").set_index(["province", "year"])["value"]
+    assert len(natural) > 50 and natural.index.equals(residual.index)
+    for (province, year), value in (natural + residual).items():
+        assert value == pytest.approx(pop[(province, year)] - pop[(province, year - 1)])
