@@ -12,11 +12,13 @@ HTML   := _build/html
 NOTEBOOKS := $(wildcard chapters/*.ipynb appendix/*.ipynb)
 PORT   ?= 8000
 
-.PHONY: help setup system-deps book test test-unit test-notebooks test-build test-site execute serve clean bench lock
+.PHONY: help setup system-deps book book-instructor handouts test test-unit test-notebooks test-build test-site execute serve clean bench lock
 
 help:
 	@echo "make book     set up .venv (if needed) and build the site into $(HTML)"
 	@echo "make test     set up, then run every test (helpers, data, notebooks, strict build, browser)"
+	@echo "make book-instructor  build the instructor edition (solutions open) into _build/instructor"
+	@echo "make handouts print every chapter to a PDF handout in _build/handouts (headless Chromium)"
 	@echo "make execute  re-run every notebook in place, storing outputs and widget state"
 	@echo "make serve    serve the built site on http://localhost:$(PORT)/"
 	@echo "make bench    time set-up, build, rebuild, execution and tests; weigh every page"
@@ -51,6 +53,17 @@ book: setup
 	@echo "==> [book] building the HTML site (renders the stored notebook outputs)"
 	@$(BIN)/jupyter-book build . --builder html
 	@echo "==> [book] done. Open $(CURDIR)/$(HTML)/index.html  (or run: make serve)"
+
+# The instructor edition: same pages, exercise solutions shown open, a banner on every page.
+book-instructor: setup
+	@echo "==> [book] building the instructor edition (solutions shown)"
+	@DONGBEI_INSTRUCTOR=1 $(BIN)/jupyter-book build . --builder html --path-output _build/instructor
+	@echo "==> [book] done. Open $(CURDIR)/_build/instructor/_build/html/index.html"
+
+# One PDF per chapter, printed from the built student site by the real headless Chromium.
+handouts: book system-deps
+	@echo "==> [handouts] printing every chapter to _build/handouts/"
+	@$(BIN)/python scripts/handouts.py $(HTML) _build/handouts
 
 # ---- tests ------------------------------------------------------------------
 test: setup system-deps

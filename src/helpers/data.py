@@ -118,6 +118,14 @@ def sources(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     return _read("sources", _dir(data_dir))
 
 
+def claims(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The sources-audit registry: one row per quantitative claim in the five source documents.
+
+    Validated like every table; :func:`helpers.audit.evaluate` recomputes the verdicts.
+    """
+    return _read("claims", _dir(data_dir))
+
+
 @dataclass(frozen=True)
 class Derived:
     """A series the project computes from other series."""

@@ -8,17 +8,42 @@ Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It
   light and the bundle (one versioned file) is cached across pages;
 * adds the house stylesheet to every page and removes the unused thebe scripts;
 * drops the theme's 1.5 MB FontAwesome script (the theme CSS already has the icon font);
-* publishes ``data/*.csv`` and ``datapackage.json`` at ``<site>/data/``.
+* publishes ``data/*.csv`` and ``datapackage.json`` at ``<site>/data/``;
+* adds the ``{claim}`` role: ``{claim}`wang-045``` links to that row of the sources audit and fails
+  the build (a warning, an error under ``-W``) if the id is not in ``data/claims.csv``;
+* adds the audit table's filter script to the page that carries the claims table;
+* builds the instructor edition when ``DONGBEI_INSTRUCTOR=1`` (``make book-instructor``): exercise
+  solutions are shown open instead of in a closed dropdown, and every page says which edition it is.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
 
 STATIC_DIR = Path(__file__).parent / "static"
 CHART_MARKER = 'class="dongbei-vega"'
+CLAIMS_MARKER = 'class="dongbei-claims"'
+CLAIMS_PAGE = "appendix/claims"
+INSTRUCTOR_BANNER = ('<div class="dongbei-instructor admonition note"><p class="admonition-title">Instructor '
+                     'edition</p><p>Exercise solutions are shown open. The student site hides them.</p></div>')
+
+
+def instructor() -> bool:
+    """True when building the instructor edition (environment variable ``DONGBEI_INSTRUCTOR=1``)."""
+    return os.environ.get("DONGBEI_INSTRUCTOR", "") == "1"
+
+
+def _open_solutions(app, doctree, docname):
+    """Instructor edition: drop the 'dropdown' class from exercise solutions so they render open."""
+    if not instructor():
+        return
+    for node in doctree.traverse():
+        classes = node.get("classes") if hasattr(node, "get") else None
+        if classes and "solution" in classes and "dropdown" in classes:
+            classes.remove("dropdown")
 
 
 def vegalite_version() -> str:
@@ -56,6 +81,10 @@ def _page_assets(app, pagename, templatename, context, doctree):
     if "body" in context:
         context["body"] = context["body"].replace('<div role="list" class="citation-list">',
                                                   '<div class="citation-list">')
+    if instructor() and "body" in context:
+        context["body"] = INSTRUCTOR_BANNER + context["body"]
+    if CLAIMS_MARKER in context.get("body", ""):
+        app.add_js_file("dongbei-claims.js", type="module", priority=602)
     if CHART_MARKER in context.get("body", ""):
         app.add_js_file(vega_bundle_name(), type="module", priority=600)
         app.add_js_file("dongbei-charts.js", type="module", priority=601)
@@ -100,8 +129,32 @@ def _finish_site(app, exception):
         target.write_text(vl_convert.javascript_bundle(vl_version=vegalite_version()), encoding="utf-8")
 
 
+def claim_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{claim}`wang-045``` → a link to the claim's row in the sources audit."""
+    from docutils import nodes
+
+    from helpers.audit import claim_ids
+    from helpers.data import DATA_DIR
+
+    claim_id = text.strip()
+    messages = []
+    if claim_id not in claim_ids(str(DATA_DIR / "claims.csv")):
+        messages.append(inliner.reporter.warning(
+            f"unknown claim id {claim_id!r}: not in data/claims.csv", line=lineno))
+    env = inliner.document.settings.env
+    depth = env.docname.count("/")
+    uri = "../" * depth + f"{CLAIMS_PAGE}.html#claim-{claim_id}"
+    node = nodes.reference(rawtext, claim_id, refuri=uri, classes=["dongbei-claim"],
+                           reftitle=f"Claim {claim_id} in the sources audit")
+    return [node], messages
+
+
 def setup(app):
+    from docutils.parsers.rst import roles
+
+    roles.register_local_role("claim", claim_role)
     app.connect("config-inited", _add_static_path)
+    app.connect("doctree-resolved", _open_solutions)
     app.connect("html-page-context", _page_assets)
     app.connect("build-finished", _finish_site)
     app.add_css_file("dongbei.css")

@@ -51,3 +51,63 @@ def sources_html(sources: pd.DataFrame) -> str:
                           "locator": "Table or page", "url": "URL", "date_read": "Read on",
                           "note": "Note"},
                   links={"url": "link"}, caption="Documents the data were read in")
+
+
+def _fmt_number(value) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+
+
+def claims_html(evaluated: pd.DataFrame, used: dict[str, list[str]], documents: dict[str, str],
+                depth: int = 1) -> str:
+    """The sources-audit table with filter controls (free text, verdict, document, theme).
+
+    ``evaluated`` comes from :func:`helpers.audit.evaluate`; ``used`` maps claim ids to the pages that
+    cite them. Every row has the anchor ``claim-<id>`` that the ``{claim}`` role links to. The
+    controls are hidden until the filter script runs, so without JavaScript the page is a plain table.
+    """
+    def options(column: str, labels: dict[str, str] | None = None) -> str:
+        values = sorted(evaluated[column].unique())
+        items = "".join(f'<option value="{html.escape(v)}">{html.escape((labels or {}).get(v, v))}</option>'
+                        for v in values)
+        return f'<option value="">all</option>{items}'
+
+    controls = (
+        '<div class="claims-controls" hidden>'
+        '<label>Search <input type="search" class="claims-search" placeholder="word, number, place"></label>'
+        f'<label>Verdict <select data-column="verdict">{options("verdict")}</select></label>'
+        f'<label>Document <select data-column="source">{options("source", documents)}</select></label>'
+        f'<label>Theme <select data-column="theme">{options("theme")}</select></label>'
+        '<button type="button" class="claims-reset btn btn-sm btn-outline-secondary">Show all</button>'
+        '<span class="claims-count" role="status" aria-live="polite"></span></div>'
+    )
+    headers = ["Claim", "Document", "Quote", "Value", "Period", "Place", "Theme", "Check", "Expected",
+               "Verdict", "Note", "Used in"]
+    head = "".join(f'<th scope="col">{h}</th>' for h in headers)
+    body = []
+    for row in evaluated.itertuples(index=False):
+        pages = used.get(row.claim_id, [])
+        links = ", ".join(f'<a href="{"../" * depth}{html.escape(p)}.html">{html.escape(p.split("/")[-1])}</a>'
+                          for p in pages)
+        check = row.check_method if row.check_method == "none" else f"{row.check_method}: <code>{html.escape(row.check)}</code>"
+        cells = [
+            f'<th scope="row">{html.escape(row.claim_id)}</th>',
+            f"<td>{html.escape(documents.get(row.source, row.source))}</td>",
+            f"<td>“{html.escape(row.quote)}”</td>",
+            f"<td>{_fmt_number(row.value)} {html.escape(row.unit)}</td>",
+            f"<td>{html.escape(row.period)}</td>",
+            f"<td>{html.escape(row.place)}</td>",
+            f"<td>{html.escape(row.theme)}</td>",
+            f"<td>{check}</td>",
+            f"<td>{_fmt_number(row.expected)}</td>",
+            f'<td><span class="verdict verdict-{row.verdict}">{html.escape(row.verdict)}</span></td>',
+            f"<td>{html.escape(row.note)}</td>",
+            f"<td>{links}</td>",
+        ]
+        body.append(f'<tr id="claim-{html.escape(row.claim_id)}" data-verdict="{html.escape(row.verdict)}" '
+                    f'data-source="{html.escape(row.source)}" data-theme="{html.escape(row.theme)}">'
+                    + "".join(cells) + "</tr>")
+    return (f'<div class="dongbei-claims">{controls}<div class="dongbei-table"><table class="table">'
+            f"<caption>Every quantitative claim in the five source documents, with its check</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div></div>")

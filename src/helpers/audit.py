@@ -1,0 +1,181 @@
+"""The sources audit: every quantitative claim in the five source documents, checked in code.
+
+The registry is ``data/claims.csv`` (validated by Frictionless like every table; load it with
+:func:`helpers.data.claims`). Each row names a check:
+
+``check_method``
+    ``none`` (nothing to check against: verdict ``unverifiable``), ``recompute`` (from the same
+    document's own numbers), ``cross-document`` (the same quantity in another of the five documents),
+    or ``data`` (the book's sourced data).
+``check``
+    an arithmetic expression giving the value the claim should have. It may use ``c("wang-012")`` (the
+    value of another claim), ``v("series", "Province", year)`` (a figure from the book's data; the
+    province ``"Northeast"`` sums the three provinces where one source covers all three) and
+    ``rank("series", "Province", year)`` (1 = highest of the 31 provinces), with numbers, + − × ÷,
+    ``**``, ``abs``, ``round``, ``min``, ``max``. Nothing else is evaluated.
+``tolerance``
+    how close the claim must be: ``"0.5%"`` (relative) or ``"0.05"`` (absolute, in the claim's unit).
+``on_fail``
+    the verdict when the claim is outside the tolerance: ``error`` (arithmetic, another document or the
+    data shows it is wrong) or ``inconsistent`` (it disagrees, but a difference of definition, year or
+    rounding may explain it).
+
+:func:`evaluate` recomputes every verdict; the tests require the stored ``verdict`` to match, so a
+changed number or a changed rule shows up.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import operator
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+VERDICTS = ("consistent", "recomputed-ok", "inconsistent", "error", "unverifiable")
+PASS = {"recompute": "recomputed-ok", "cross-document": "consistent", "data": "consistent"}
+DOCUMENTS = {
+    "koh2017exodus": "CNA (Koh, c. 2017)",
+    "leng2019braindrain": "SCMP (Leng, 2019)",
+    "yu2024rust": "NewsChina (Yu and Xie, 2024)",
+    "wei2025talent": "Wei (2025), journal paper",
+    "wang2023revitalize": "Wang (2023), essay",
+}
+CLAIM_ROLE = re.compile(r"\{claim\}`([a-z]+-\d{3})`")
+
+_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+           ast.Pow: operator.pow}
+_UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
+
+
+class CheckError(ValueError):
+    """A check expression that cannot be evaluated; the message names the claim."""
+
+
+class _Context:
+    def __init__(self, claims: pd.DataFrame, data_dir=None):
+        self.values = dict(zip(claims["claim_id"], claims["value"]))
+        self.data_dir = data_dir
+        self._series: dict[str, pd.Series] = {}
+
+    def series(self, name: str) -> pd.Series:
+        if name not in self._series:
+            from helpers import data
+
+            frame = data.series(name, self.data_dir)
+            ne = data.northeast_total(frame[frame["province"].isin(data.NORTHEAST)])
+            both = pd.concat([frame[["province", "year", "value"]], ne], ignore_index=True)
+            self._series[name] = both.set_index(["province", "year"])["value"]
+        return self._series[name]
+
+    def c(self, claim_id: str) -> float:
+        if claim_id not in self.values:
+            raise CheckError(f"refers to unknown claim {claim_id!r}")
+        return float(self.values[claim_id])
+
+    def v(self, name: str, province: str, year: int) -> float:
+        s = self.series(name)
+        if (province, year) not in s.index:
+            raise CheckError(f"the book's data has no {name} for {province} in {year}")
+        return float(s[(province, year)])
+
+    def rank(self, name: str, province: str, year: int) -> float:
+        s = self.series(name)
+        from helpers.data import NATIONAL, NORTHEAST
+
+        year_rows = s[s.index.get_level_values("year") == year]
+        provinces = year_rows[~year_rows.index.get_level_values("province").isin([NATIONAL, "Northeast"])]
+        if len(provinces) != 31:
+            raise CheckError(f"{name} has {len(provinces)} provinces in {year}, not 31: no rank")
+        ranks = provinces.rank(ascending=False, method="min")
+        return float(ranks[(province, year)])
+
+
+def _evaluate(node, ctx: _Context):
+    if isinstance(node, ast.Expression):
+        return _evaluate(node.body, ctx)
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)):
+        return node.value
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        return _BINARY[type(node.op)](_evaluate(node.left, ctx), _evaluate(node.right, ctx))
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+        return _UNARY[type(node.op)](_evaluate(node.operand, ctx))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+        functions = {"c": ctx.c, "v": ctx.v, "rank": ctx.rank, "abs": abs, "round": round, "min": min, "max": max}
+        if node.func.id in functions:
+            return functions[node.func.id](*[_evaluate(a, ctx) for a in node.args])
+    raise CheckError(f"not allowed in a check: {ast.dump(node)[:80]}")
+
+
+def expected_value(check: str, ctx: _Context) -> float:
+    try:
+        tree = ast.parse(check, mode="eval")
+    except SyntaxError as exc:
+        raise CheckError(f"cannot parse {check!r}: {exc.msg}") from None
+    return float(_evaluate(tree, ctx))
+
+
+def within(value: float, expected: float, tolerance: str) -> bool:
+    tolerance = str(tolerance).strip()
+    if tolerance.endswith("%"):
+        return abs(value - expected) <= abs(expected) * float(tolerance[:-1]) / 100
+    return abs(value - expected) <= float(tolerance)
+
+
+def evaluate(claims: pd.DataFrame, data_dir=None) -> pd.DataFrame:
+    """``claims`` with ``expected`` (the value the check computes) and ``computed_verdict``.
+
+    Raises :class:`CheckError` naming the claim when a check cannot be evaluated or is malformed.
+    """
+    ctx = _Context(claims, data_dir)
+    expected, verdicts = [], []
+    for row in claims.itertuples(index=False):
+        where = f"data/claims.csv, claim {row.claim_id}"
+        if row.check_method == "none":
+            if isinstance(row.check, str) and row.check.strip():
+                raise CheckError(f"{where}: check_method is 'none' but a check is given")
+            expected.append(None)
+            verdicts.append("unverifiable")
+            continue
+        if not isinstance(row.check, str) or not row.check.strip():
+            raise CheckError(f"{where}: check_method {row.check_method!r} needs a check expression")
+        try:
+            value = expected_value(row.check, ctx)
+        except (CheckError, ZeroDivisionError, TypeError) as exc:
+            raise CheckError(f"{where}: {exc}") from None
+        expected.append(value)
+        ok = within(float(row.value), value, row.tolerance)
+        verdicts.append(PASS[row.check_method] if ok else row.on_fail)
+    return claims.assign(expected=expected, computed_verdict=verdicts)
+
+
+def used_in(pages: list[Path], root: Path) -> dict[str, list[str]]:
+    """Claim id → the book pages (docnames, without suffix) that cite it with the ``{claim}`` role."""
+    found: dict[str, list[str]] = {}
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        if page.suffix == ".ipynb":
+            nb = json.loads(text)
+            text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+        doc = page.relative_to(root).with_suffix("").as_posix()
+        for claim_id in CLAIM_ROLE.findall(text):
+            found.setdefault(claim_id, [])
+            if doc not in found[claim_id]:
+                found[claim_id].append(doc)
+    return found
+
+
+def book_pages(root: Path) -> list[Path]:
+    return sorted([*root.glob("chapters/*.ipynb"), *root.glob("appendix/*.ipynb"), *root.glob("*.md"),
+                   *root.glob("teaching/*.md")])
+
+
+@lru_cache(maxsize=1)
+def claim_ids(path: str) -> frozenset[str]:
+    """The claim ids in a registry file (for the Sphinx role; read without validation, which the
+    tests and the loader do)."""
+    frame = pd.read_csv(path, usecols=["claim_id"], dtype=str)
+    return frozenset(frame["claim_id"])

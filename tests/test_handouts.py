@@ -1,0 +1,56 @@
+"""Handouts: every chapter printed to PDF by headless Chromium holds its title and key figures.
+
+Runs on the built site (_build/html, from `make test-build`), like the other browser tests.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import sitecheck
+
+sys.path.insert(0, str(sitecheck.REPO / "scripts"))
+import handouts  # noqa: E402
+
+pytestmark = pytest.mark.site
+BOOK = sitecheck.REPO / "_build" / "html"
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def title_of(notebook: Path) -> str:
+    first = json.loads(notebook.read_text(encoding="utf-8"))["cells"][0]
+    return "".join(first["source"]).splitlines()[0].lstrip("# ").strip()
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    if not (BOOK / "intro.html").exists():
+        pytest.fail("no built book at _build/html: run `make test-build` (or `make book`) first")
+    return handouts.print_handouts(BOOK, tmp_path_factory.mktemp("handouts"))
+
+
+def test_every_chapter_is_printed(printed):
+    chapters = sorted(p.stem for p in (sitecheck.REPO / "chapters").glob("*.ipynb"))
+    assert sorted(p.stem for p in printed) == chapters
+
+
+def test_each_handout_has_its_title_key_figures_and_no_interface(printed):
+    for pdf in printed:
+        notebook = sitecheck.REPO / "chapters" / f"{pdf.stem}.ipynb"
+        text = squash(" ".join(page.extract_text() or "" for page in PdfReader(pdf).pages))
+        assert squash(title_of(notebook)) in text, f"{pdf.name}: title missing"
+        figures = sitecheck.glued_figures(notebook)
+        missing = [f"{k}={v}" for k, v in figures.items() if squash(v) not in text]
+        assert not missing, f"{pdf.name}: key figures missing from the PDF text: {missing[:10]}"
+        assert "Key figures" in text and "Sources and data" in text
+        for chrome in ("Show code cell source", "Search Ctrl", "Live explorer (runs in a notebook)"):
+            assert chrome not in text, f"{pdf.name}: interface text {chrome!r} was printed"
