@@ -125,6 +125,15 @@ def main() -> int:
     seconds = time.perf_counter() - start
     report("make test (after set-up)", f"{seconds:.1f} s", "" if run.returncode == 0 else "TESTS FAILED")
 
+    print("==> [bench] handouts (every chapter printed to PDF by headless Chromium)")
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "scripts/handouts.py", "_build/html", tmp], cwd=REPO, check=True,
+                       stdout=subprocess.DEVNULL)
+        pdfs = sorted(Path(tmp).glob("*.pdf"))
+        report(f"print {len(pdfs)} handouts", f"{time.perf_counter() - start:.1f} s",
+               f"largest {max(p.stat().st_size for p in pdfs) / 1e6:.2f} MB" if pdfs else "none")
+
     print("==> [bench] page weight (bytes before compression)")
     weights = page_weights(REPO / "_build" / "html")
     for name, first, without_vega in weights:

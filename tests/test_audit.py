@@ -80,7 +80,7 @@ def test_a_bad_verdict_in_the_registry_is_refused_with_line_and_column(data_copy
     rows[5][COLUMNS.index("verdict")] = "probably-fine"
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
-    with pytest.raises(data.DataError, match=r"claims\.csv: line 6, column 'verdict'.*probably-fine"):
+    with pytest.raises(data.DataError, match=r"claims\.csv, line 6, column 'verdict'.*probably-fine"):
         data.claims(data_copy)
 
 
@@ -125,3 +125,8 @@ def test_every_claim_cited_in_the_book_exists_and_pages_are_found():
     unknown = set(used) - set(data.claims()["claim_id"])
     assert not unknown, f"pages cite claims that are not in data/claims.csv: {sorted(unknown)}"
     assert any(p.startswith("chapters/") for pages in used.values() for p in pages)
+
+
+def test_bounds_check_more_than_and_nearly():
+    assert audit.within(50, 57.9, ">") and not audit.within(50, 49, ">")
+    assert audit.within(50, 49.7, "<") and not audit.within(50, 50.2, "<") and not audit.within(50, 40, "<")

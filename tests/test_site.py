@@ -89,3 +89,51 @@ def test_fixture_book(browser, fixture_site):
         html = (site / f"{notebook.stem}.html").read_text(encoding="utf-8")
         assert "dongbei-widget-note" in html, "the fixture's widget should be replaced by the live-explorer note"
         assert "embed-amd" not in html and "require.min.js" not in html, "no widget manager should be loaded"
+
+
+def test_student_site_folds_solutions_and_instructor_edition_opens_them(tmp_path):
+    """Student pages keep every solution in a closed dropdown; the instructor build shows them open."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    student = [p for p in BOOK.glob("chapters/*.html")]
+    assert student, "no chapter pages in the built book"
+    for page in student:
+        html = page.read_text(encoding="utf-8")
+        solutions = re.findall(r'<div class="solution[^"]*"', html)
+        assert len(solutions) >= 3, f"{page.name}: fewer than three exercise solutions"
+        assert all("dropdown" in s for s in solutions), f"{page.name}: a solution is not folded away"
+        assert "Instructor edition" not in html
+    env = {**os.environ, "DONGBEI_INSTRUCTOR": "1"}
+    jb = Path(sys.executable).parent / "jupyter-book"
+    subprocess.run([str(jb), "build", str(sitecheck.REPO), "--builder", "html", "--path-output", str(tmp_path)],
+                   check=True, env=env, capture_output=True)
+    for page in student:
+        html = (tmp_path / "_build" / "html" / "chapters" / page.name).read_text(encoding="utf-8")
+        solutions = re.findall(r'<div class="solution[^"]*"', html)
+        assert solutions and not any("dropdown" in s for s in solutions), f"{page.name}: instructor solutions folded"
+        assert "Instructor edition" in html
+
+
+def test_claims_table_filters_in_the_browser(browser, book_url):
+    """The sources audit: the search box and the verdict filter narrow the table without a kernel."""
+    with sitecheck.browser_page(browser, "desktop") as page:
+        page.goto(book_url + "appendix/claims.html", wait_until="load")
+        rows = page.locator("div.dongbei-claims tbody tr")
+        total = rows.count()
+        assert total > 200
+        count = page.locator(".claims-count")
+        assert count.inner_text() == f"{total} of {total} claims shown"
+        page.select_option("select[data-column='verdict']", "error")
+        errors = page.locator("div.dongbei-claims tbody tr:not([hidden])").count()
+        assert 0 < errors < total and count.inner_text() == f"{errors} of {total} claims shown"
+        assert all(v == "error" for v in page.locator("tbody tr:not([hidden])").evaluate_all(
+            "rows => rows.map(r => r.dataset.verdict)"))
+        page.click("button.claims-reset")
+        page.fill("input.claims-search", "Heilongjiang")
+        found = page.locator("div.dongbei-claims tbody tr:not([hidden])").count()
+        assert 0 < found < total
+        assert all("heilongjiang" in t.lower() for t in page.locator("tbody tr:not([hidden])").all_inner_texts())
+        assert not page.problems["console"] and not page.problems["foreign"]

@@ -14,7 +14,9 @@ The registry is ``data/claims.csv`` (validated by Frictionless like every table;
     ``rank("series", "Province", year)`` (1 = highest of the 31 provinces), with numbers, + − × ÷,
     ``**``, ``abs``, ``round``, ``min``, ``max``. Nothing else is evaluated.
 ``tolerance``
-    how close the claim must be: ``"0.5%"`` (relative) or ``"0.05"`` (absolute, in the claim's unit).
+    how close the claim must be: ``"0.5%"`` (relative) or ``"0.05"`` (absolute, in the claim's unit);
+    for a bound ("more than half", "nearly 11 trillion") ``">"`` means the computed value must exceed
+    the stated one and ``"<"`` that it must fall short of it (and be within 10% of it).
 ``on_fail``
     the verdict when the claim is outside the tolerance: ``error`` (arithmetic, another document or the
     data shows it is wrong) or ``inconsistent`` (it disagrees, but a difference of definition, year or
@@ -66,8 +68,10 @@ class _Context:
             from helpers import data
 
             frame = data.series(name, self.data_dir)
-            ne = data.northeast_total(frame[frame["province"].isin(data.NORTHEAST)])
-            both = pd.concat([frame[["province", "year", "value"]], ne], ignore_index=True)
+            parts = [frame[["province", "year", "value"]]]
+            if "Northeast" not in set(frame["province"]):  # derived shares already carry their own
+                parts.append(data.northeast_total(frame[frame["province"].isin(data.NORTHEAST)]))
+            both = pd.concat(parts, ignore_index=True)
             self._series[name] = both.set_index(["province", "year"])["value"]
         return self._series[name]
 
@@ -84,10 +88,11 @@ class _Context:
 
     def rank(self, name: str, province: str, year: int) -> float:
         s = self.series(name)
-        from helpers.data import NATIONAL, NORTHEAST
+        from helpers import data
 
+        names = set(data.provinces(self.data_dir)["province"])
         year_rows = s[s.index.get_level_values("year") == year]
-        provinces = year_rows[~year_rows.index.get_level_values("province").isin([NATIONAL, "Northeast"])]
+        provinces = year_rows[year_rows.index.get_level_values("province").isin(names)]
         if len(provinces) != 31:
             raise CheckError(f"{name} has {len(provinces)} provinces in {year}, not 31: no rank")
         ranks = provinces.rank(ascending=False, method="min")
@@ -120,6 +125,10 @@ def expected_value(check: str, ctx: _Context) -> float:
 
 def within(value: float, expected: float, tolerance: str) -> bool:
     tolerance = str(tolerance).strip()
+    if tolerance == ">":
+        return expected > value
+    if tolerance == "<":
+        return value * 0.9 <= expected < value
     if tolerance.endswith("%"):
         return abs(value - expected) <= abs(expected) * float(tolerance[:-1]) / 100
     return abs(value - expected) <= float(tolerance)
