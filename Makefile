@@ -12,13 +12,14 @@ HTML   := _build/html
 NOTEBOOKS := $(wildcard chapters/*.ipynb appendix/*.ipynb)
 PORT   ?= 8000
 
-.PHONY: help setup system-deps book book-instructor handouts test test-unit test-notebooks test-build test-site execute serve clean bench lock
+.PHONY: help setup system-deps book book-instructor handouts audit test test-unit test-notebooks test-build test-site execute serve clean bench lock
 
 help:
 	@echo "make book     set up .venv (if needed) and build the site into $(HTML)"
 	@echo "make test     set up, then run every test (helpers, data, notebooks, strict build, browser)"
 	@echo "make book-instructor  build the instructor edition (solutions open) into _build/instructor"
 	@echo "make handouts print every chapter to a PDF handout in _build/handouts (headless Chromium)"
+	@echo "make audit    recompute the sources-audit verdicts (make audit ARGS=--write stores them)"
 	@echo "make execute  re-run every notebook in place, storing outputs and widget state"
 	@echo "make serve    serve the built site on http://localhost:$(PORT)/"
 	@echo "make bench    time set-up, build, rebuild, execution and tests; weigh every page"
@@ -64,6 +65,10 @@ book-instructor: setup
 handouts: book system-deps
 	@echo "==> [handouts] printing every chapter to _build/handouts/"
 	@$(BIN)/python scripts/handouts.py $(HTML) _build/handouts
+
+# The sources audit: which stored verdicts no longer match their checks.
+audit: setup
+	@$(BIN)/python scripts/audit.py $(ARGS)
 
 # ---- tests ------------------------------------------------------------------
 test: setup system-deps

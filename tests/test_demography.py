@@ -70,3 +70,12 @@ def test_derived_components_add_up_to_the_published_change():
     assert len(natural) > 50 and natural.index.equals(residual.index)
     for (province, year), value in (natural + residual).items():
         assert value == pytest.approx(pop[(province, year)] - pop[(province, year - 1)])
+
+
+def test_longest_spans_pick_the_longest_unbroken_run():
+    pop = tidy([("Jilin", y, 1000.0 - 10 * (y - 2000)) for y in range(2000, 2008)])
+    rate = tidy([("Jilin", y, -1.0) for y in (2001, 2003, 2004, 2005, 2007)])
+    span = demography.longest_spans(pop, rate, ["Jilin"]).iloc[0]
+    assert (span["start"], span["end"]) == (2002, 2005)  # rates for 2003-2005: year-ends 2002 to 2005
+    assert span["change"] == pytest.approx(-30)
+    assert span["migration_share"] == pytest.approx(100 * span["migration"] / -30)

@@ -130,3 +130,26 @@ def death_step(death_rate: pd.DataFrame, province: str, years: Iterable[int]) ->
         raise ValueError(f"need two published death rates for {province} in the years given")
     first, last = rows.iloc[0], rows.iloc[-1]
     return (last["value"] - first["value"]) / (last["year"] - first["year"])
+
+
+def longest_spans(population: pd.DataFrame, natural_rate: pd.DataFrame, areas: Iterable[str]) -> pd.DataFrame:
+    """For each area, the longest unbroken run of years that :func:`components` can split, as an
+    :func:`interval` row (change, natural, migration between the year-ends ``start`` and ``end``) plus
+    ``migration_share``: the residual's share of the change, in per cent. Ties go to the latest run."""
+    yearly = components(population, natural_rate)
+    rows = []
+    for area in areas:
+        years = sorted(yearly.loc[yearly["province"] == area, "year"])
+        best: tuple[int, int] | None = None
+        run_start = None
+        for i, year in enumerate(years):
+            if i == 0 or year != years[i - 1] + 1:
+                run_start = year
+            if best is None or year - run_start >= best[1] - best[0]:
+                best = (run_start, year)
+        if best is None:
+            continue
+        row = interval(population, natural_rate, best[0] - 1, best[1])
+        rows.append(row[row["province"] == area])
+    out = pd.concat(rows, ignore_index=True)
+    return out.assign(migration_share=100 * out["migration"] / out["change"])

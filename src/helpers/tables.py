@@ -53,9 +53,11 @@ def sources_html(sources: pd.DataFrame) -> str:
                   links={"url": "link"}, caption="Documents the data were read in")
 
 
-def _fmt_number(value) -> str:
+def _fmt_number(value, unit: str = "") -> str:
     if value is None or pd.isna(value):
         return ""
+    if unit in {"year", "decade", "day"}:
+        return f"{value:.0f}"
     return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
 
 
@@ -82,8 +84,7 @@ def claims_html(evaluated: pd.DataFrame, used: dict[str, list[str]], documents: 
         '<button type="button" class="claims-reset btn btn-sm btn-outline-secondary">Show all</button>'
         '<span class="claims-count" role="status" aria-live="polite"></span></div>'
     )
-    headers = ["Claim", "Document", "Quote", "Value", "Period", "Place", "Theme", "Check", "Expected",
-               "Verdict", "Note", "Used in"]
+    headers = ["Claim", "Quote", "Value", "Period, place", "Check", "Expected", "Verdict", "Note", "Used in"]
     head = "".join(f'<th scope="col">{h}</th>' for h in headers)
     body = []
     for row in evaluated.itertuples(index=False):
@@ -91,16 +92,14 @@ def claims_html(evaluated: pd.DataFrame, used: dict[str, list[str]], documents: 
         links = ", ".join(f'<a href="{"../" * depth}{html.escape(p)}.html">{html.escape(p.split("/")[-1])}</a>'
                           for p in pages)
         check = row.check_method if row.check_method == "none" else f"{row.check_method}: <code>{html.escape(row.check)}</code>"
+        where = ", ".join(x for x in (row.period, row.place) if x)
         cells = [
-            f'<th scope="row">{html.escape(row.claim_id)}</th>',
-            f"<td>{html.escape(documents.get(row.source, row.source))}</td>",
+            f'<th scope="row">{html.escape(row.claim_id)}<br><small>{html.escape(documents.get(row.source, row.source))}</small></th>',
             f"<td>“{html.escape(row.quote)}”</td>",
-            f"<td>{_fmt_number(row.value)} {html.escape(row.unit)}</td>",
-            f"<td>{html.escape(row.period)}</td>",
-            f"<td>{html.escape(row.place)}</td>",
-            f"<td>{html.escape(row.theme)}</td>",
-            f"<td>{check}</td>",
-            f"<td>{_fmt_number(row.expected)}</td>",
+            f"<td>{_fmt_number(row.value, row.unit)} {html.escape(row.unit)}</td>",
+            f"<td>{html.escape(where)}</td>",
+            f'<td class="claims-check">{check}</td>',
+            f"<td>{_fmt_number(row.expected, row.unit)}</td>",
             f'<td><span class="verdict verdict-{row.verdict}">{html.escape(row.verdict)}</span></td>',
             f"<td>{html.escape(row.note)}</td>",
             f"<td>{links}</td>",
@@ -111,3 +110,8 @@ def claims_html(evaluated: pd.DataFrame, used: dict[str, list[str]], documents: 
     return (f'<div class="dongbei-claims">{controls}<div class="dongbei-table"><table class="table">'
             f"<caption>Every quantitative claim in the five source documents, with its check</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div></div>")
+
+
+def simple_table(frame: pd.DataFrame, columns: dict[str, str], caption: str) -> str:
+    """A plain accessible HTML table of ``frame`` (``columns`` maps column -> header), values as given."""
+    return _table(frame, columns, caption=caption)
