@@ -9,7 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HTML   := _build/html
-NOTEBOOKS := $(wildcard chapters/*.ipynb appendix/*.ipynb)
+NOTEBOOKS := $(wildcard chapters/*.ipynb appendix/*.ipynb teaching/*.ipynb)
 PORT   ?= 8000
 
 .PHONY: help setup system-deps book book-instructor handouts audit test test-unit test-notebooks test-build test-site execute serve clean bench lock

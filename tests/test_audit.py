@@ -130,3 +130,17 @@ def test_every_claim_cited_in_the_book_exists_and_pages_are_found():
 def test_bounds_check_more_than_and_nearly():
     assert audit.within(50, 57.9, ">") and not audit.within(50, 49, ">")
     assert audit.within(50, 49.7, "<") and not audit.within(50, 50.2, "<") and not audit.within(50, 40, "<")
+
+
+def test_timeline_events_point_to_existing_claims_and_run_forwards(data_copy):
+    events = data.timeline()
+    ids = set(data.claims()["claim_id"])
+    cited = {c for cell in events["claims"] for c in cell.split()}
+    assert cited and cited <= ids, sorted(cited - ids)
+    assert events["start"].min() < 1900 and events["end"].max() >= 2024
+    path = data_copy / "timeline.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("1858,1858", "1858,1857", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"timeline\.csv, line 2: 'end' \(1857\) is before 'start' \(1858\)"):
+        data.timeline(data_copy)

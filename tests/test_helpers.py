@@ -150,6 +150,9 @@ def test_every_builder_compiles_with_the_sites_vega_lite():
             pd.DataFrame({"province": ["Jilin"], "year": [2020], "population": [100.0], "birth_rate": [5.0],
                           "death_rate": [10.0], "death_step": [0.0]}), [0.5, 1.0], [-2, 0], end=2023), y_title="i",
             **common),
+        charts.timeline_chart(pd.DataFrame({"start": [1858, 2003], "end": [1858, 2005], "when": ["1858", "2003-05"],
+                                            "event": ["a", "b"], "theme": ["geopolitics", "policy"],
+                                            "source": ["s", "s"]}), **common),
     ]
     for chart in specs:
         svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=vegalite_version())
@@ -226,3 +229,14 @@ def test_projection_explorer_recomputes_when_a_slider_moves():
     explorer.drift.value = True  # death rate 10.5 then 11
     assert explorer.path["deaths"].iloc[1] == pytest.approx(10.5 / 1000 * 1000)
     assert "2025" in explorer.summary.value and "Jilin" in explorer.summary.value
+
+
+def test_timeline_chart_filters_by_theme_and_zooms_without_a_kernel():
+    events = pd.DataFrame({"start": [1858, 2003], "end": [1858, 2005], "when": ["1858", "2003-05"],
+                           "event": ["a", "b"], "theme": ["geopolitics", "policy"], "source": ["s", "s"]})
+    spec = charts.timeline_chart(events, title="t", description="d", source="s").to_dict()
+    params = {p["name"]: p for p in [*spec.get("params", []), *(q for layer in spec["layer"] for q in layer.get("params", []))]}
+    assert params["theme_pick"]["bind"]["options"] == ["all", "geopolitics", "policy"]
+    assert params["zoom"]["bind"] == "scales"
+    with pytest.raises(KeyError, match="source"):
+        charts.timeline_chart(events.drop(columns="source"), title="t", description="d", source="s")

@@ -422,3 +422,41 @@ def scenario_chart(grid: pd.DataFrame, *, y_title: str, title: str, description:
     )
     chart = alt.layer(reference, chosen).properties(height=300)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle)
+
+
+def timeline_chart(events: pd.DataFrame, *, title: str, description: str, source: str,
+                   subtitle: str | None = None) -> alt.LayerChart:
+    """Dated events as dots (single years) and bars (periods), one row per theme.
+
+    Readers can pick a theme from a dropdown and zoom or pan the years (drag, scroll or pinch); both
+    are Vega-Lite parameters, so they work on the static site. ``events`` has start, end, when, event,
+    theme and source columns.
+    """
+    missing = {"start", "end", "when", "event", "theme", "source"} - set(events.columns)
+    if missing:
+        raise KeyError(f"timeline_chart needs columns {sorted(missing)}")
+    themes = sorted(events["theme"].unique())
+    pick = alt.param(name="theme_pick", value="all",
+                     bind=alt.binding_select(options=["all", *themes], name="Theme: "))
+    zoom = alt.selection_interval(bind="scales", encodings=["x"], name="zoom")
+    # Years run on a "time before now" axis with a symmetric-log scale, so the crowded recent decades
+    # get room while 1858 stays on the same chart; tick labels are turned back into calendar years.
+    now = int(events["end"].max()) + 2
+    frame = events.assign(stop=events["end"] + 1, ago=now - events["start"], ago_stop=now - events["end"] - 1)
+    first, last = int(events["start"].min()), int(events["end"].max())
+    ticks = [first] + [y for y in (1900, 1950, 1980, 2000, 2010, 2020) if first + 20 < y < last - 2] + [last]
+    x = alt.X("ago:Q", title=None,
+              scale=alt.Scale(type="symlog", constant=4, reverse=True, domain=[0, now - int(events["start"].min()) + 4]),
+              axis=alt.Axis(values=[now - y for y in ticks], labelExpr=f"{now} - datum.value", labelOverlap=True))
+    y = alt.Y("theme:N", title=None, sort=themes)
+    palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+    color = alt.Color("theme:N", title=None, legend=None, scale=alt.Scale(domain=themes, range=palette[:len(themes)]))
+    tooltip = [alt.Tooltip("when:N", title="When"), alt.Tooltip("event:N", title="Event"),
+               alt.Tooltip("source:N", title="Source")]
+    base = alt.Chart(frame).transform_filter("theme_pick == 'all' || datum.theme == theme_pick")
+    spans = base.transform_filter("datum.end > datum.start").mark_bar(height=10, opacity=0.8).encode(
+        x=x, x2="ago_stop:Q", y=y, color=color, tooltip=tooltip)
+    points = base.transform_filter("datum.end == datum.start").mark_point(
+        filled=True, size=90, opacity=0.9).encode(x=x, y=y, color=color, tooltip=tooltip)
+    chart = alt.layer(spans, points).add_params(pick, zoom).properties(height=260)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle)

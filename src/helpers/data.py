@@ -126,6 +126,17 @@ def claims(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     return _read("claims", _dir(data_dir))
 
 
+def timeline(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Dated events from 1858 to 2024, each with its source document and claim ids (validated)."""
+    frame = _read("timeline", _dir(data_dir))
+    bad = frame[frame["end"] < frame["start"]]
+    if not bad.empty:
+        line = int(bad.index[0]) + 2
+        raise DataError(f"timeline.csv, line {line}: 'end' ({bad['end'].iloc[0]}) is before 'start' "
+                        f"({bad['start'].iloc[0]})")
+    return frame
+
+
 @dataclass(frozen=True)
 class Derived:
     """A series the project computes from other series."""
