@@ -153,6 +153,8 @@ def test_every_builder_compiles_with_the_sites_vega_lite():
         charts.timeline_chart(pd.DataFrame({"start": [1858, 2003], "end": [1858, 2005], "when": ["1858", "2003-05"],
                                             "event": ["a", "b"], "theme": ["geopolitics", "policy"],
                                             "source": ["s", "s"]}), **common),
+        charts.ranking_chart(pd.DataFrame({"province": ["Jilin", "Jiangsu", "Hunan"], "value": [1.0, 3.0, 2.0]}),
+                             x_title="u", reference=2.5, reference_label="China", initial="Hunan", **common),
     ]
     for chart in specs:
         svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=vegalite_version())
@@ -240,3 +242,31 @@ def test_timeline_chart_filters_by_theme_and_zooms_without_a_kernel():
     assert params["zoom"]["bind"] == "scales"
     with pytest.raises(KeyError, match="source"):
         charts.timeline_chart(events.drop(columns="source"), title="t", description="d", source="s")
+
+
+def test_ranking_chart_sorts_bars_and_binds_a_highlight_dropdown():
+    frame = pd.DataFrame({"province": ["Jilin", "Jiangsu", "Hunan"], "value": [1.0, 3.0, 2.0]})
+    spec = charts.ranking_chart(frame, x_title="u", title="t", description="d", source="s",
+                                initial="Hunan").to_dict()
+    params = {p["name"]: p for p in [*spec.get("params", []), *(q for layer in spec["layer"] for q in layer.get("params", []))]}
+    assert params["rank_pick"]["value"] == "Hunan" and params["rank_pick"]["bind"]["options"] == ["Hunan", "Jiangsu"]
+    with pytest.raises(ValueError, match="one row per province"):
+        charts.ranking_chart(pd.concat([frame, frame]), x_title="u", title="t", description="d", source="s")
+
+
+def test_stay_or_go_adds_the_readers_costs_to_the_sourced_budget():
+    places = pd.DataFrame({"place": ["Home", "Away"], "income": [30000.0, 40000.0], "spending": [20000.0, 28000.0]})
+    calc = widgets.StayOrGo(places, home="Home", away="Away")
+    assert calc.left_over() == (10000.0, 12000.0)
+    calc.premium.value = 50      # away income × 1.5 = 60,000
+    calc.rent.value = 10000
+    calc.heating.value = 2000
+    assert calc.left_over() == (8000.0, 22000.0)
+    assert "moving leaves 14,000 yuan more" in calc.summary.value
+
+
+@pytest.mark.parametrize("text", ["105,900", "2019", "36.5%", "+5.4%", "2,670,000 people", "-17%", "0.28", "(1, 2)"])
+def test_glued_text_survives_myst_nbs_literal_eval(text):
+    from myst_nb.core.variables import format_plain_text
+
+    assert format_plain_text(repr(figures.Text(text)), "") == text

@@ -460,3 +460,41 @@ def timeline_chart(events: pd.DataFrame, *, title: str, description: str, source
         filled=True, size=90, opacity=0.9).encode(x=x, y=y, color=color, tooltip=tooltip)
     chart = alt.layer(spans, points).add_params(pick, zoom).properties(height=260)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle)
+
+
+def ranking_chart(df: pd.DataFrame, *, x_title: str, title: str, description: str, source: str,
+                  reference: float | None = None, reference_label: str = "", initial: str = "Guangdong",
+                  highlight: Sequence[str] = NORTHEAST, fmt: str = ",.0f", subtitle: str | None = None,
+                  data_url: str | None = None) -> alt.LayerChart:
+    """Provinces ranked by ``value`` as horizontal bars; the Northeast in colour, one more province picked
+    from a dropdown (a Vega-Lite parameter, so it works on the static site); optional reference line
+    (e.g. the national figure)."""
+    if df["province"].duplicated().any():
+        raise ValueError("ranking_chart needs one row per province")
+    options = sorted(p for p in df["province"] if p not in highlight)
+    pick = alt.param(name="rank_pick", value=initial if initial in options else options[0],
+                     bind=alt.binding_select(options=options, name="Highlight: "))
+    hl = ", ".join(repr(p) for p in highlight)
+    frame = df[["province", "value"]].assign(group=lambda f: f["province"].where(f["province"].isin(highlight), "Other"))
+    color_expr = (f"indexof([{hl}], datum.province) >= 0 ? datum.province : "
+                  f"(datum.province == rank_pick ? 'Selected province' : 'Other')")
+    domain = [*highlight, "Selected province", "Other"]
+    colors = [HIGHLIGHT.get(p, OTHER) for p in highlight] + ["#E69F00", OTHER]
+    bars = (
+        alt.Chart(frame).transform_calculate(shade=color_expr).mark_bar().encode(
+            y=alt.Y("province:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=11)),
+            x=alt.X("value:Q", title=x_title),
+            color=alt.Color("shade:N", title=None, scale=alt.Scale(domain=domain, range=colors),
+                            legend=alt.Legend(values=[*highlight, "Selected province"])),
+            tooltip=["province:N", alt.Tooltip("value:Q", format=fmt)],
+        ).add_params(pick)
+    )
+    layers = [bars]
+    if reference is not None:
+        rule = alt.Chart(pd.DataFrame({"value": [reference], "label": [reference_label]}))
+        layers.append(rule.mark_rule(color="#000000", strokeDash=[4, 3]).encode(x="value:Q"))
+        layers.append(rule.mark_text(align="left", dx=4, dy=-6, fontSize=11, color="#000000").encode(
+            x="value:Q", y=alt.value(0), text="label:N"))
+    chart = alt.layer(*layers).properties(height=max(300, 16 * len(frame)))
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
+                  data_url=data_url)

@@ -14,16 +14,27 @@ notebook is re-executed (``make execute``) and the new text is reviewed.
 
 from __future__ import annotations
 
+from ast import literal_eval
 from dataclasses import dataclass
 
 from myst_nb import glue
 
 
 class Text(str):
-    """A string whose plain-text repr has no quotes, so ``{glue:text}`` shows it as written."""
+    """A string whose plain-text repr makes ``{glue:text}`` show it exactly as written.
+
+    myst-nb passes the glued text through ``ast.literal_eval``; unquoted, "105,900" would come out as
+    the tuple "(105, 900)". So the repr is quoted only when the bare text would be read as something
+    else, and stays bare (no quotes in a notebook) otherwise.
+    """
 
     def __repr__(self) -> str:
-        return str(self)
+        text = str(self)
+        try:
+            value = literal_eval(text)
+        except (SyntaxError, ValueError):
+            return text
+        return text if str(value) == text else repr(text)
 
 
 @dataclass(frozen=True)

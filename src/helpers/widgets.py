@@ -145,3 +145,44 @@ class ProjectionExplorer(w.VBox):
             f"<b>{html.escape(self.picker.value)}</b>: {base['population'] / 100:,.2f} million at the end of "
             f"{int(base['year'])} → {last / 100:,.2f} million in {self.end} ({change:+.1f}%), "
             f"under these assumptions.")
+
+
+class StayOrGo(w.VBox):
+    """Illustrative 'stay or go' budget for a graduate: what is left each year in the home province
+    and in a destination, from income and spending per person plus costs the reader adds.
+
+    ``places`` has columns place, income and spending (yuan per person per year); the defaults come
+    from the chapter's sourced figures. All money in yuan a year.
+    """
+
+    def __init__(self, places: pd.DataFrame, *, home: str, away: str):
+        self.places = places.set_index("place")
+        names = list(self.places.index)
+        self.home = w.Dropdown(options=names, value=home, description="Stay in")
+        self.away = w.Dropdown(options=names, value=away, description="Move to")
+        self.premium = w.IntSlider(value=0, min=-30, max=100, step=5, description="Pay gap %",
+                                   continuous_update=False)
+        self.heating = w.IntSlider(value=0, min=0, max=10000, step=250, description="Heating at home",
+                                   continuous_update=False)
+        self.rent = w.IntSlider(value=0, min=0, max=60000, step=1000, description="Extra rent away",
+                                continuous_update=False)
+        self.summary = w.HTML()
+        for control in (self.home, self.away, self.premium, self.heating, self.rent):
+            control.observe(lambda _change: self.refresh(), names="value")
+        super().__init__([self.home, self.away, self.premium, self.heating, self.rent, self.summary])
+        self.refresh()
+
+    def left_over(self) -> tuple[float, float]:
+        """(yuan left a year at home, yuan left a year away) under the current settings."""
+        home, away = self.places.loc[self.home.value], self.places.loc[self.away.value]
+        stay = home["income"] - home["spending"] - self.heating.value
+        go = away["income"] * (1 + self.premium.value / 100) - away["spending"] - self.rent.value
+        return float(stay), float(go)
+
+    def refresh(self) -> None:
+        stay, go = self.left_over()
+        better = "moving" if go > stay else "staying"
+        self.summary.value = (
+            f"Left each year: <b>{stay:,.0f} yuan</b> staying in {html.escape(self.home.value)}, "
+            f"<b>{go:,.0f} yuan</b> moving to {html.escape(self.away.value)}: {better} leaves "
+            f"{abs(go - stay):,.0f} yuan more. Illustrative: averages per resident, not a graduate's pay.")
