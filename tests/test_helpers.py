@@ -155,6 +155,8 @@ def test_every_builder_compiles_with_the_sites_vega_lite():
                                             "source": ["s", "s"]}), **common),
         charts.ranking_chart(pd.DataFrame({"province": ["Jilin", "Jiangsu", "Hunan"], "value": [1.0, 3.0, 2.0]}),
                              x_title="u", reference=2.5, reference_label="China", initial="Hunan", **common),
+        charts.events_chart(small_series(), pd.DataFrame({"start": [2000, 1990], "label": ["plan", "too early"]}),
+                            y_title="u", **common),
     ]
     for chart in specs:
         svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=vegalite_version())
@@ -270,3 +272,24 @@ def test_glued_text_survives_myst_nbs_literal_eval(text):
     from myst_nb.core.variables import format_plain_text
 
     assert format_plain_text(repr(figures.Text(text)), "") == text
+
+
+def test_before_after_measures_the_average_yearly_change_on_each_side():
+    frame = pd.DataFrame({"province": ["Jilin"] * 6, "year": [2010, 2012, 2014, 2015, 2016, 2018],
+                          "value": [10.0, 9.0, 8.0, 8.0, 9.0, 11.0]})
+    result = widgets.before_after(frame, "Jilin", 2014, window=4)
+    assert result["before"] == pytest.approx(-0.5) and result["after"] == pytest.approx(0.75)
+    assert widgets.before_after(frame, "Jilin", 2010, window=4) is None  # nothing before 2010
+
+
+def test_policy_lens_follows_the_indicator_policy_and_area():
+    frames = {"a": pd.DataFrame({"province": ["Jilin"] * 4 + ["Hunan"] * 4, "year": [2000, 2002, 2004, 2006] * 2,
+                                 "value": [1.0, 2.0, 3.0, 7.0, 5.0, 5.0, 5.0, 5.0]})}
+    catalogue = pd.DataFrame({"id": ["a"], "title": ["A"], "unit": ["u"]})
+    events = pd.DataFrame({"start": [2002, 2004], "when": ["2002", "2004"], "event": ["first", "second"]})
+    lens = widgets.PolicyLens(catalogue, events, load=frames.__getitem__, province="Jilin")
+    lens.window.value = 2
+    lens.policy.value = 2004
+    assert "+0.5 a year before 2004" in lens.summary.value and "+2 a year after" in lens.summary.value
+    lens.province.value = "Hunan"
+    assert "+0 a year before" in lens.summary.value

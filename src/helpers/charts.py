@@ -498,3 +498,29 @@ def ranking_chart(df: pd.DataFrame, *, x_title: str, title: str, description: st
     chart = alt.layer(*layers).properties(height=max(300, 16 * len(frame)))
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
                   data_url=data_url)
+
+
+def events_chart(df: pd.DataFrame, events: pd.DataFrame, *, y_title: str, title: str, description: str,
+                 source: str, subtitle: str | None = None, data_url: str | None = None) -> alt.LayerChart:
+    """A series (one line per province, gaps kept) with policy events as labelled vertical rules.
+
+    ``events`` needs ``start`` (year) and ``label``; rules outside the series' years are dropped.
+    """
+    lo, hi = int(df["year"].min()), int(df["year"].max())
+    marks = events[(events["start"] >= lo) & (events["start"] <= hi)][["start", "label"]]
+    provinces = list(dict.fromkeys(df["province"]))
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+              scale=alt.Scale(domain=[lo, hi]))
+    lines = alt.Chart(with_gaps(df[["province", "year", "value"]])).mark_line(point=alt.OverlayMarkDef(size=18)).encode(
+        x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+        color=alt.Color("province:N", title=None, scale=alt.Scale(
+            domain=provinces, range=[HIGHLIGHT.get(p, OTHER) for p in provinces])),
+        detail="_segment:N",
+        tooltip=["province:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.4~g")])
+    rules = alt.Chart(marks).mark_rule(color="#888888", strokeDash=[3, 3]).encode(
+        x=alt.X("start:Q", scale=alt.Scale(domain=[lo, hi])), tooltip=["label:N"])
+    texts = alt.Chart(marks).mark_text(angle=270, align="right", baseline="bottom", dx=-4, dy=-2, fontSize=10,
+                                       color="#555555").encode(x="start:Q", y=alt.value(0), text="label:N")
+    chart = alt.layer(rules, lines, texts).properties(height=300)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
+                  data_url=data_url)

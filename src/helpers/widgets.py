@@ -186,3 +186,80 @@ class StayOrGo(w.VBox):
             f"Left each year: <b>{stay:,.0f} yuan</b> staying in {html.escape(self.home.value)}, "
             f"<b>{go:,.0f} yuan</b> moving to {html.escape(self.away.value)}: {better} leaves "
             f"{abs(go - stay):,.0f} yuan more. Illustrative: averages per resident, not a graduate's pay.")
+
+
+def before_after(frame: pd.DataFrame, province: str, year: int, window: int = 5) -> dict | None:
+    """Average yearly change of a series in the ``window`` years up to ``year`` and the ``window`` years
+    after it (published values only; the change between consecutive published years, per year).
+
+    Returns ``{"before": ..., "after": ..., "n_before": ..., "n_after": ...}`` or None if either side
+    has fewer than two values.
+    """
+    rows = frame[frame["province"] == province].dropna(subset=["value"]).set_index("year")["value"].sort_index()
+
+    def slope(part: pd.Series) -> float | None:
+        if len(part) < 2:
+            return None
+        return float((part.iloc[-1] - part.iloc[0]) / (part.index[-1] - part.index[0]))
+
+    before = slope(rows[(rows.index >= year - window) & (rows.index <= year)])
+    after = slope(rows[(rows.index >= year) & (rows.index <= year + window)])
+    if before is None or after is None:
+        return None
+    return {"before": before, "after": after,
+            "n_before": int(((rows.index >= year - window) & (rows.index <= year)).sum()),
+            "n_after": int(((rows.index >= year) & (rows.index <= year + window)).sum())}
+
+
+class PolicyLens(w.VBox):
+    """Line up any indicator with a policy year: its average yearly change before and after.
+
+    ``catalogue`` and ``load`` as for :class:`IndicatorExplorer`; ``events`` is the timeline (start,
+    when, event). The summary is descriptive: a change after a policy is not an effect of it.
+    """
+
+    def __init__(self, catalogue: pd.DataFrame, events: pd.DataFrame, load=None,
+                 initial: str | None = None, province: str = "Northeast"):
+        if load is None:
+            from helpers import data
+
+            load = data.series
+        self.load = load
+        self.titles = dict(zip(catalogue["id"], catalogue["title"] + " (" + catalogue["unit"] + ")"))
+        ids = list(self.titles)
+        self.indicator = w.Dropdown(options=[(self.titles[i], i) for i in ids],
+                                    value=initial if initial in ids else ids[0], description="Indicator")
+        self.events = events.sort_values("start")
+        self.policy = w.Dropdown(options=[(f"{e.when}: {e.event[:60]}", int(e.start)) for e in self.events.itertuples()],
+                                 description="Policy")
+        self.window = w.IntSlider(value=5, min=2, max=10, description="Years each side", continuous_update=False)
+        self.province = w.Dropdown(description="Area")
+        self.summary = w.HTML()
+        self._frame = None
+        self.indicator.observe(lambda _c: self.switch(province=self.province.value), names="value")
+        for control in (self.policy, self.window, self.province):
+            control.observe(lambda _c: self.refresh(), names="value")
+        super().__init__([self.indicator, self.province, self.policy, self.window, self.summary])
+        self.switch(province=province)
+
+    def switch(self, province: str | None = None) -> None:
+        self._frame = self.load(self.indicator.value)
+        areas = sorted(self._frame["province"].unique())
+        self.province.options = areas
+        self.province.value = province if province in areas else areas[0]
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self._frame is None or self.province.value is None:
+            return
+        result = before_after(self._frame, self.province.value, int(self.policy.value), self.window.value)
+        name = html.escape(str(self.province.value))
+        if result is None:
+            self.summary.value = (f"Not enough published values for {name} within {self.window.value} years "
+                                  f"of {self.policy.value}.")
+            return
+        self.summary.value = (
+            f"{name}, {html.escape(self.titles[self.indicator.value])}: average change "
+            f"{result['before']:+.3g} a year before {self.policy.value} ({result['n_before']} values), "
+            f"{result['after']:+.3g} a year after ({result['n_after']} values). A change after a policy "
+            f"is not proof that the policy caused it.")
