@@ -47,15 +47,6 @@ def test_project_compounds_rates_and_migration():
         demography.project(1.0, 1.0, 1.0, start=2020, end=2020)
 
 
-def test_scenario_grid_scales_migration_by_base_population_and_indexes_to_100():
-    bases = pd.DataFrame({"province": ["A", "B"], "year": [2020, 2020], "population": [100.0, 1000.0],
-                          "birth_rate": [0.0, 0.0], "death_rate": [0.0, 0.0], "death_step": [0.0, 0.0]})
-    grid = demography.scenario_grid(bases, [1.0], [10.0], end=2022)
-    last = grid[grid["year"] == 2022].set_index("province")["index"]
-    assert last.tolist() == pytest.approx([102.0, 102.0])  # +10 per 1,000 a year, same for any size
-    assert set(grid[grid["year"] == 2020]["index"]) == {100.0}
-
-
 def test_death_step_is_the_slope_between_published_years():
     rates = tidy([("Jilin", 2010, 5.0), ("Jilin", 2014, 7.0), ("Jilin", 2020, 9.0)])
     assert demography.death_step(rates, "Jilin", range(2010, 2021)) == pytest.approx(0.4)
@@ -79,3 +70,12 @@ def test_longest_spans_pick_the_longest_unbroken_run():
     assert (span["start"], span["end"]) == (2002, 2005)  # rates for 2003-2005: year-ends 2002 to 2005
     assert span["change"] == pytest.approx(-30)
     assert span["migration_share"] == pytest.approx(100 * span["migration"] / -30)
+
+
+@pytest.mark.parametrize("fertility, migration", [(1.0, 0.0), (2.0, 0.0), (1.5, -4.0), (0.5, 3.0)])
+def test_closed_form_matches_the_year_by_year_projection(fertility, migration):
+    path = demography.project(2000.0, 4.0, 9.0, start=2023, end=2050, fertility=fertility,
+                              migration=migration / 1000 * 2000.0)
+    expected = 100 * path["population"] / 2000.0
+    got = [demography.closed_form(4.0, 9.0, t, fertility, migration) for t in range(len(path))]
+    assert got == pytest.approx(expected.tolist())

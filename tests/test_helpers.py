@@ -146,10 +146,9 @@ def test_every_builder_compiles_with_the_sites_vega_lite():
         charts.components_chart(pd.DataFrame({"province": ["Jilin"] * 2, "year": [2000, 2001], "a": [1.0, -1.0],
                                               "b": [-2.0, 0.5]}), parts={"a": "A", "b": "B"}, y_title="u",
                                 initial="Jilin", **common),
-        charts.scenario_chart(demography.scenario_grid(
-            pd.DataFrame({"province": ["Jilin"], "year": [2020], "population": [100.0], "birth_rate": [5.0],
-                          "death_rate": [10.0], "death_step": [0.0]}), [0.5, 1.0], [-2, 0], end=2023), y_title="i",
-            **common),
+        charts.scenario_chart(pd.DataFrame({"province": ["Jilin"], "year": [2020], "population": [100.0],
+                                            "birth_rate": [5.0], "death_rate": [10.0]}), end=2023, y_title="i",
+                              **common),
         charts.timeline_chart(pd.DataFrame({"start": [1858, 2003], "end": [1858, 2005], "when": ["1858", "2003-05"],
                                             "event": ["a", "b"], "theme": ["geopolitics", "policy"],
                                             "source": ["s", "s"]}), **common),
@@ -202,17 +201,27 @@ def test_coverage_runs_merge_consecutive_years_and_keep_gaps():
         [2000, 2002, "verified"], [2003, 2004, "verified"], [2004, 2005, "reported"]]
 
 
-def test_scenario_chart_binds_two_sliders_and_refuses_uneven_steps():
+def test_scenario_chart_binds_two_sliders_and_computes_paths_in_the_browser():
+    import vl_convert
+
+    from helpers.sphinx_ext import vegalite_version
+
     bases = pd.DataFrame({"province": ["Jilin"], "year": [2020], "population": [100.0], "birth_rate": [5.0],
-                          "death_rate": [10.0], "death_step": [0.0]})
-    spec = charts.scenario_chart(demography.scenario_grid(bases, [0.5, 1.0, 1.5], [-2, 0, 2], end=2022),
-                                 y_title="i", title="t", description="d", source="s").to_dict()
+                          "death_rate": [10.0]})
+    chart = charts.scenario_chart(bases, end=2030, y_title="i", title="t", description="d", source="s",
+                                  fertility=(0.5, 2.0, 0.5), migration=(-4.0, 4.0, 1.0))
+    spec = chart.to_dict()
     params = {p["name"]: p for p in [*spec.get("params", []), *(q for layer in spec["layer"] for q in layer.get("params", []))]}
     assert params["fert"]["bind"]["input"] == "range" and params["fert"]["bind"]["step"] == 0.5
-    assert params["mig"]["bind"]["min"] == -2 and params["mig"]["bind"]["max"] == 2
-    with pytest.raises(ValueError, match="evenly spaced"):
-        charts.scenario_chart(demography.scenario_grid(bases, [0.5, 1.0, 2.0], [0], end=2022),
-                              y_title="i", title="t", description="d", source="s")
+    assert params["mig"]["bind"]["min"] == -4 and params["mig"]["bind"]["max"] == 4
+    # The expression the browser evaluates gives the same path as the Python model.
+    probe = alt.Chart(pd.DataFrame({"birth_rate": [5.0], "death_rate": [10.0], "t": [10]})).transform_calculate(
+        index=demography.CLOSED_FORM.format(f="1.5", m="-4")).mark_text().encode(text=alt.Text("index:Q", format=".6f"))
+    scene = json.dumps(vl_convert.vegalite_to_scenegraph(probe.to_dict(), vl_version=vegalite_version()))
+    path = demography.project(100.0, 5.0, 10.0, start=2020, end=2030, fertility=1.5, migration=-0.4)
+    expected = path["population"].iloc[-1]
+    assert f"{demography.closed_form(5.0, 10.0, 10, 1.5, -4):.6f}" in scene
+    assert demography.closed_form(5.0, 10.0, 10, 1.5, -4) == pytest.approx(expected)
 
 
 def test_components_chart_needs_its_columns():

@@ -137,3 +137,18 @@ def test_claims_table_filters_in_the_browser(browser, book_url):
         assert 0 < found < total
         assert all("heilongjiang" in t.lower() for t in page.locator("tbody tr:not([hidden])").all_inner_texts())
         assert not page.problems["console"] and not page.problems["foreign"]
+
+
+def test_projection_sliders_redraw_the_chart_in_the_browser(browser, book_url):
+    """The demographics projection is computed by Vega in the page: moving a slider changes the lines."""
+    with sitecheck.browser_page(browser, "desktop") as page:
+        page.goto(book_url + "chapters/02_demographics.html", wait_until="load")
+        sitecheck.chart_report(page)
+        figure = page.locator("figure.dongbei-vega").filter(has=page.locator("input[type=range]")).first
+        paths = lambda: figure.locator("svg path").evaluate_all("ps => ps.map(p => p.getAttribute('d')).join('|')")  # noqa: E731
+        before = paths()
+        slider = figure.locator("input[type=range]").first
+        slider.evaluate("s => { s.value = s.max; s.dispatchEvent(new Event('input', {bubbles: true})); }")
+        page.wait_for_timeout(300)
+        assert paths() != before, "moving the fertility slider did not redraw the projection"
+        assert not page.problems["console"]

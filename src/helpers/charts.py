@@ -380,43 +380,48 @@ def components_chart(df: pd.DataFrame, *, parts: dict[str, str], y_title: str, t
                   subtitle=subtitle, data_url=data_url)
 
 
-def scenario_chart(grid: pd.DataFrame, *, y_title: str, title: str, description: str, source: str,
-                   fertility: float = 1.0, migration: float = 0.0, subtitle: str | None = None) -> alt.LayerChart:
-    """Projection paths chosen with two sliders (fertility factor, net migration per 1,000).
+def scenario_chart(bases: pd.DataFrame, *, end: int, y_title: str, title: str, description: str, source: str,
+                   fertility: tuple[float, float, float] = (0.5, 2.0, 0.05),
+                   migration: tuple[float, float, float] = (-10.0, 5.0, 0.5),
+                   subtitle: str | None = None) -> alt.LayerChart:
+    """Projection paths chosen with two sliders (fertility factor, net migration per 1,000 a year).
 
-    ``grid`` comes from :func:`helpers.demography.scenario_grid`. The chosen scenario is drawn in
-    colour for every province; the "no change" paths (fertility 1, migration 0) stay as thin grey
-    references. The sliders are Vega-Lite parameters, so the chart runs on the static site.
+    ``bases`` has one row per province: province, year, population, birth_rate, death_rate (‰). The
+    browser computes each path from :data:`helpers.demography.CLOSED_FORM` (the same model as
+    :func:`helpers.demography.project` with a constant death rate), so the page carries a few rows per
+    province instead of a grid of scenarios and the sliders move continuously. ``fertility`` and
+    ``migration`` are (min, max, step). The "no change" paths (fertility 1, migration 0) stay as thin
+    grey references.
     """
-    fert_values = sorted(grid["fertility"].unique())
-    mig_values = sorted(grid["migration"].unique())
-    steps = {name: sorted({round(b - a, 6) for a, b in zip(v, v[1:])})
-             for name, v in (("fertility", fert_values), ("migration", mig_values))}
-    if any(len(s) != 1 for s in steps.values()):
-        raise ValueError("scenario_chart needs evenly spaced fertility and migration values")
-    fert = alt.param(name="fert", value=fertility, bind=alt.binding_range(
-        min=fert_values[0], max=fert_values[-1], step=steps["fertility"][0], name="Fertility (× today's) "))
-    mig = alt.param(name="mig", value=migration, bind=alt.binding_range(
-        min=mig_values[0], max=mig_values[-1], step=steps["migration"][0],
-        name="Net migration (per 1,000 a year) "))
+    from helpers.demography import CLOSED_FORM
+
+    missing = {"province", "year", "population", "birth_rate", "death_rate"} - set(bases.columns)
+    if missing:
+        raise KeyError(f"scenario_chart needs columns {sorted(missing)}")
+    fert = alt.param(name="fert", value=1.0, bind=alt.binding_range(
+        min=fertility[0], max=fertility[1], step=fertility[2], name="Fertility (× today's) "))
+    mig = alt.param(name="mig", value=0.0, bind=alt.binding_range(
+        min=migration[0], max=migration[1], step=migration[2], name="Net migration (per 1,000 a year) "))
+    rows = [{"province": b.province, "birth_rate": b.birth_rate, "death_rate": b.death_rate,
+             "year": int(y), "t": int(y - b.year)}
+            for b in bases.itertuples(index=False) for y in range(int(b.year), end + 1)]
+    frame = pd.DataFrame(rows)
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True))
     y = alt.Y("index:Q", title=y_title, scale=alt.Scale(zero=False))
-    provinces = list(dict.fromkeys(grid["province"]))
+    provinces = list(dict.fromkeys(bases["province"]))
     color = alt.Color("province:N", title=None, scale=alt.Scale(
         domain=provinces, range=[HIGHLIGHT.get(p, OTHER) for p in provinces]))
     chosen = (
-        alt.Chart(grid)
-        .transform_filter("abs(datum.fertility - fert) < 1e-9 && abs(datum.migration - mig) < 1e-9")
-        .mark_line(point=alt.OverlayMarkDef(size=14))
+        alt.Chart(frame)
+        .transform_calculate(index=CLOSED_FORM.format(f="fert", m="mig"))
+        .mark_line()
         .encode(x=x, y=y, color=color,
-                tooltip=["province:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("index:Q", format=".1f"),
-                         alt.Tooltip("fertility:Q", title="fertility ×"),
-                         alt.Tooltip("migration:Q", title="migration ‰")])
+                tooltip=["province:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("index:Q", format=".1f")])
         .add_params(fert, mig)
     )
     reference = (
-        alt.Chart(grid)
-        .transform_filter(f"datum.fertility == {fertility} && datum.migration == {migration}")
+        alt.Chart(frame)
+        .transform_calculate(index=CLOSED_FORM.format(f="1", m="0"))
         .mark_line(strokeDash=[4, 3], strokeWidth=1)
         .encode(x=x, y=y, detail="province:N", color=alt.value("#888888"))
     )

@@ -13,7 +13,6 @@ Two tools, both deliberately simple and documented where they are used:
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
@@ -26,6 +25,28 @@ PROJECTION_ASSUMPTIONS = (
     "age structure: it cannot see that fewer young women today mean fewer births tomorrow, so with "
     "low fertility it understates the fall."
 )
+
+
+# The path of :func:`project` with a constant death rate, in closed form, as a Vega expression over
+# the fields birth_rate, death_rate and t (years since the base year); {f} is the fertility factor and
+# {m} the net migration per 1,000 of the base population a year. Result: population, base year = 100.
+# With r = (birth_rate·f − death_rate)/1000 and M = m/1000 (per unit of base population):
+#   P_t / P_0 = (1 + r)^t + M · ((1 + r)^t − 1) / r      (and 1 + M·t when r = 0)
+CLOSED_FORM = (
+    "100 * (pow(1 + (datum.birth_rate * {f} - datum.death_rate) / 1000, datum.t) + "
+    "((datum.birth_rate * {f} - datum.death_rate) == 0 ? ({m}) / 1000 * datum.t : "
+    "({m}) / 1000 * (pow(1 + (datum.birth_rate * {f} - datum.death_rate) / 1000, datum.t) - 1) / "
+    "((datum.birth_rate * {f} - datum.death_rate) / 1000)))"
+)
+
+
+def closed_form(birth_rate: float, death_rate: float, t: int, fertility: float = 1.0,
+                migration: float = 0.0) -> float:
+    """Python twin of :data:`CLOSED_FORM` (population index, base year = 100), for tests and prose."""
+    r = (birth_rate * fertility - death_rate) / 1000
+    m = migration / 1000
+    growth = (1 + r) ** t
+    return 100 * (growth + (m * t if r == 0 else m * (growth - 1) / r))
 
 
 def components(population: pd.DataFrame, natural_rate: pd.DataFrame) -> pd.DataFrame:
@@ -97,28 +118,6 @@ def project(population: float, birth_rate: float, death_rate: float, *, start: i
         rows.append({"year": year, "population": pop, "births": births, "deaths": deaths,
                      "migration": migration})
     return pd.DataFrame(rows)
-
-
-def scenario_grid(bases: pd.DataFrame, fertilities: Sequence[float], migrations: Sequence[float],
-                  *, end: int = 2050, every: int = 1) -> pd.DataFrame:
-    """:func:`project` for every province in ``bases`` × fertility × migration (‰ of base population).
-
-    ``bases`` has columns province, year, population, birth_rate, death_rate, death_step. Migration is
-    given per 1,000 of the base population per year so one grid fits provinces of any size. Returns
-    province, fertility, migration, year, population and index (base year = 100), every ``every``
-    years plus the base and end years.
-    """
-    frames = []
-    for base, fertility, per_mille in itertools.product(bases.itertuples(index=False), fertilities, migrations):
-        path = project(base.population, base.birth_rate, base.death_rate, start=int(base.year), end=end,
-                       fertility=fertility, migration=per_mille / 1000 * base.population,
-                       death_step=base.death_step)
-        keep = path[((path["year"] - base.year) % every == 0) | (path["year"] == end)]
-        frames.append(keep[["year", "population"]].assign(
-            province=base.province, fertility=fertility, migration=per_mille,
-            index=100 * keep["population"] / base.population))
-    cols = ["province", "fertility", "migration", "year", "population", "index"]
-    return pd.concat(frames, ignore_index=True)[cols]
 
 
 def death_step(death_rate: pd.DataFrame, province: str, years: Iterable[int]) -> float:

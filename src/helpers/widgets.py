@@ -106,8 +106,7 @@ class ProjectionExplorer(w.VBox):
     """Illustrative population projection: set fertility, net migration and the death-rate drift.
 
     ``bases`` has one row per province: province, year, population, birth_rate, death_rate,
-    death_step (see :func:`helpers.demography.scenario_grid`), population in 10,000 persons as
-    published. The drift switch starts off, matching the static chart above it. The summary reports the population in
+    death_step (‰ a year), population in 10,000 persons as published. The drift switch starts off, matching the static chart above it. The summary reports the population in
     the end year and the change from the base year; :attr:`path` holds the computed path.
     """
 
