@@ -278,3 +278,22 @@ def test_computed_per_capita_uses_the_average_population_and_single_source_years
     mixed = pop.copy()
     mixed.loc[0, "source_id"] = "other"  # one population figure from another source: year dropped
     assert data._per_capita_computed(gdp, mixed).empty
+
+
+def test_survey_ageing_brackets_the_census_in_most_provinces():
+    """Cross-check of two independent sources: the 2020 census share aged 65+ should fall between the
+    2019 and 2021 sample-survey shares for most provinces (sampling noise allows a few exceptions)."""
+    survey = data.series("population_65plus_share_survey").pivot(index="province", columns="year", values="value")
+    census = data.series("population_65plus_share").set_index("province")["value"].drop("China")
+    low = survey[[2019, 2021]].min(axis=1)
+    high = survey[[2019, 2021]].max(axis=1)
+    inside = ((census >= low) & (census <= high)).sum()
+    assert len(census) == 31 and inside >= 24, f"only {inside} of 31 census shares lie between the survey years"
+
+
+def test_survey_counts_are_a_sample_of_the_population_not_totals():
+    sample = data.series("population_sample_survey").set_index(["province", "year"])["value"]
+    yearend = data.series("population_yearend").set_index(["province", "year"])["value"] * 1e4
+    ratio = (sample / yearend).dropna()
+    # 1‰ samples in ordinary years, about 1% in 2015: never more than 2% of the population.
+    assert len(ratio) > 400 and ratio.max() < 0.02 and ratio.min() > 0.0005

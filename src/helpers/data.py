@@ -225,6 +225,12 @@ def _rank(frame: pd.DataFrame) -> pd.DataFrame:
     return ranked[["province", "year", "value"]]
 
 
+def _ratio(part: pd.DataFrame, whole: pd.DataFrame) -> pd.DataFrame:
+    """100 × part ÷ whole for the province-years present in both."""
+    merged = part.merge(whole, on=["province", "year"], suffixes=("_part", "_whole"))
+    return merged.assign(value=100 * merged["value_part"] / merged["value_whole"])[["province", "year", "value"]]
+
+
 def _components(inputs: dict[str, pd.DataFrame], column: str) -> pd.DataFrame:
     from helpers.demography import components
 
@@ -274,6 +280,13 @@ DERIVED: dict[str, Derived] = {
         "vintage). Provincial figures summed exceed national GDP, so these shares run a little lower "
         "than shares of national GDP",
         ("gdp_nominal",), lambda s: _shares_of_provinces(s["gdp_nominal"])),
+    "population_65plus_share_survey": Derived(
+        "Share of the population aged 65 and over, from the annual sample survey", "%",
+        "100 × population_sample_survey_65plus ÷ population_sample_survey, same province and year (both "
+        "are counts in the NBS sample, so only their ratio is meaningful); no values in the census years "
+        "2010 and 2020, whose shares are in population_65plus_share",
+        ("population_sample_survey", "population_sample_survey_65plus"),
+        lambda s: _ratio(s["population_sample_survey_65plus"], s["population_sample_survey"])),
     "population_natural_increase": Derived(
         "Natural increase of the population (births minus deaths)", "10,000 persons",
         "natural_growth_rate ÷ 1000 × mean of the year-end population of the year and the year before "
