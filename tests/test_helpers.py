@@ -265,6 +265,37 @@ def test_ranking_chart_sorts_bars_and_binds_a_highlight_dropdown():
         charts.ranking_chart(pd.concat([frame, frame]), x_title="u", title="t", description="d", source="s")
 
 
+def test_ranking_chart_with_years_binds_a_slider_and_filters_bars_and_reference():
+    frame = pd.DataFrame({"province": ["Jilin", "Jiangsu", "Hunan"] * 2, "year": [2020] * 3 + [2021] * 3,
+                          "value": [1.0, 3.0, 2.0, 9.0, 4.0, 5.0]})
+    chart = charts.ranking_chart(frame, x_title="u", title="t", description="d", source="s",
+                                 reference={2020: 2.5, 2021: 6.0}, reference_label="All")
+    spec = chart.to_dict()
+    params = {p["name"]: p for p in [*spec.get("params", []), *(q for layer in spec["layer"] for q in layer.get("params", []))]}
+    assert params["rank_year"]["value"] == 2021
+    assert (params["rank_year"]["bind"]["min"], params["rank_year"]["bind"]["max"]) == (2020, 2021)
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=vegalite_version())
+    # Three bars for the slider's year only (not six), and one reference rule.
+    assert svg.count("aria-roledescription=\"bar\"") == 3
+    with pytest.raises(ValueError, match="one row per province and year"):
+        charts.ranking_chart(pd.concat([frame, frame]), x_title="u", title="t", description="d", source="s")
+
+
+def test_compare_explorer_reads_first_and_last_held_values_for_each_province():
+    frames = {"A": small_series(), "B": small_series().assign(value=lambda f: f["value"] * 10)}
+    explorer = widgets.CompareExplorer(frames, initial=("Liaoning", "Jiangsu", "Nowhere"))
+    assert list(explorer.provinces.value) == ["Liaoning", "Jiangsu"]
+    rows = explorer.rows().set_index("province")
+    jilin = small_series().query("province == 'Liaoning'").dropna(subset=["value"]).sort_values("year")
+    assert rows.loc["Liaoning", "first"] == jilin["value"].iloc[0]
+    assert rows.loc["Liaoning", "change"] == jilin["value"].iloc[-1] - jilin["value"].iloc[0]
+    explorer.series.value = "B"
+    assert explorer.rows().set_index("province").loc["Liaoning", "first"] == 10 * jilin["value"].iloc[0]
+    assert "Liaoning" in explorer.table.value and "<table>" in explorer.table.value
+    explorer.provinces.value = ()
+    assert explorer.table.value == "Pick one or more provinces."
+
+
 def test_stay_or_go_adds_the_readers_costs_to_the_sourced_budget():
     places = pd.DataFrame({"place": ["Home", "Away"], "income": [30000.0, 40000.0], "spending": [20000.0, 28000.0]})
     calc = widgets.StayOrGo(places, home="Home", away="Away")

@@ -468,39 +468,60 @@ def timeline_chart(events: pd.DataFrame, *, title: str, description: str, source
 
 
 def ranking_chart(df: pd.DataFrame, *, x_title: str, title: str, description: str, source: str,
-                  reference: float | None = None, reference_label: str = "", initial: str = "Guangdong",
-                  highlight: Sequence[str] = NORTHEAST, fmt: str = ",.0f", subtitle: str | None = None,
-                  data_url: str | None = None) -> alt.LayerChart:
+                  reference: float | dict[int, float] | None = None, reference_label: str = "",
+                  initial: str = "Guangdong", highlight: Sequence[str] = NORTHEAST, fmt: str = ",.0f",
+                  subtitle: str | None = None, data_url: str | None = None) -> alt.LayerChart:
     """Provinces ranked by ``value`` as horizontal bars; the Northeast in colour, one more province picked
     from a dropdown (a Vega-Lite parameter, so it works on the static site); optional reference line
-    (e.g. the national figure)."""
-    if df["province"].duplicated().any():
-        raise ValueError("ranking_chart needs one row per province")
-    options = sorted(p for p in df["province"] if p not in highlight)
+    (e.g. the national figure).
+
+    With a ``year`` column holding several years, a slider picks the year (bars re-sort) and
+    ``reference`` may map each year to its own reference value.
+    """
+    years = sorted(df["year"].unique()) if "year" in df.columns else []
+    keys = ["province", "year"] if len(years) > 1 else ["province"]
+    if df.duplicated(subset=keys).any():
+        raise ValueError(f"ranking_chart needs one row per {' and '.join(keys)}")
+    options = sorted(p for p in df["province"].unique() if p not in highlight)
     pick = alt.param(name="rank_pick", value=initial if initial in options else options[0],
                      bind=alt.binding_select(options=options, name="Highlight: "))
     hl = ", ".join(repr(p) for p in highlight)
-    frame = df[["province", "value"]].assign(group=lambda f: f["province"].where(f["province"].isin(highlight), "Other"))
+    frame = df[keys + ["value"]]
     color_expr = (f"indexof([{hl}], datum.province) >= 0 ? datum.province : "
                   f"(datum.province == rank_pick ? 'Selected province' : 'Other')")
     domain = [*highlight, "Selected province", "Other"]
     colors = [HIGHLIGHT.get(p, OTHER) for p in highlight] + ["#E69F00", OTHER]
+    params = [pick]
+    bars = alt.Chart(frame)
+    if len(years) > 1:
+        year = alt.param(name="rank_year", value=int(years[-1]),
+                         bind=alt.binding_range(min=int(years[0]), max=int(years[-1]), step=1, name="Year: "))
+        params.append(year)
+        bars = bars.transform_filter("datum.year == rank_year")
     bars = (
-        alt.Chart(frame).transform_calculate(shade=color_expr).mark_bar().encode(
+        bars.transform_calculate(shade=color_expr).mark_bar().encode(
             y=alt.Y("province:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=11)),
             x=alt.X("value:Q", title=x_title),
             color=alt.Color("shade:N", title=None, scale=alt.Scale(domain=domain, range=colors),
                             legend=alt.Legend(values=[*highlight, "Selected province"])),
-            tooltip=["province:N", alt.Tooltip("value:Q", format=fmt)],
-        ).add_params(pick)
+            tooltip=["province:N", alt.Tooltip("value:Q", format=fmt)]
+            + ([alt.Tooltip("year:Q", format="d")] if len(years) > 1 else []),
+        ).add_params(*params)
     )
     layers = [bars]
     if reference is not None:
-        rule = alt.Chart(pd.DataFrame({"value": [reference], "label": [reference_label]}))
+        if isinstance(reference, dict):
+            ref = pd.DataFrame({"year": list(reference), "value": list(reference.values())})
+        else:
+            ref = pd.DataFrame({"value": [reference]})
+        rule = alt.Chart(ref.assign(label=reference_label))
+        if isinstance(reference, dict):
+            rule = rule.transform_filter("datum.year == rank_year")
         layers.append(rule.mark_rule(color="#000000", strokeDash=[4, 3]).encode(x="value:Q"))
         layers.append(rule.mark_text(align="left", dx=4, dy=-6, fontSize=11, color="#000000").encode(
             x="value:Q", y=alt.value(0), text="label:N"))
-    chart = alt.layer(*layers).properties(height=max(300, 16 * len(frame)))
+    n = frame["province"].nunique()
+    chart = alt.layer(*layers).properties(height=max(300, 16 * n))
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
                   data_url=data_url)
 

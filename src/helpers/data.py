@@ -231,6 +231,27 @@ def _ratio(part: pd.DataFrame, whole: pd.DataFrame) -> pd.DataFrame:
     return merged.assign(value=100 * merged["value_part"] / merged["value_whole"])[["province", "year", "value"]]
 
 
+def _openness(trade: pd.DataFrame, gdp: pd.DataFrame) -> pd.DataFrame:
+    """100 × trade ÷ GDP for each province, the Northeast and the 31 provinces together.
+
+    Only years in which all 31 trade figures and all 31 GDP figures each come from one source, so that
+    the aggregates sum like with like.
+    """
+    years = sorted(_single_source_years(trade) & _single_source_years(gdp))
+    t = trade[(trade["province"] != NATIONAL) & trade["year"].isin(years)].set_index(["province", "year"])["value"]
+    g = gdp[(gdp["province"] != NATIONAL) & gdp["year"].isin(years)].set_index(["province", "year"])["value"]
+    g = g.reindex(t.index)
+    ne = t.index.get_level_values("province").isin(NORTHEAST)
+    parts = [
+        (100 * t / g).rename("value").reset_index(),
+        (100 * t.groupby("year").sum() / g.groupby("year").sum()).rename("value").reset_index()
+        .assign(province="31 provinces"),
+        (100 * t[ne].groupby("year").sum() / g[ne].groupby("year").sum()).rename("value").reset_index()
+        .assign(province="Northeast"),
+    ]
+    return pd.concat(parts, ignore_index=True)[["province", "year", "value"]]
+
+
 def _components(inputs: dict[str, pd.DataFrame], column: str) -> pd.DataFrame:
     from helpers.demography import components
 
@@ -300,6 +321,13 @@ DERIVED: dict[str, Derived] = {
         "published, so it is an estimate of net migration, not a count",
         ("population_yearend", "natural_growth_rate"),
         lambda s: _components(s, "migration")),
+    "trade_to_gdp": Derived(
+        "Foreign trade in goods relative to GDP (trade dependence)", "% of GDP",
+        "100 × trade_total ÷ gdp_nominal, same province and year; the Northeast and the 31 provinces "
+        "together divide summed trade by summed GDP; only years where all 31 figures of each series come "
+        "from one source. Trade is a gross flow and GDP a value added, so the ratio is an index of "
+        "openness, not a share of output",
+        ("trade_total", "gdp_nominal"), lambda s: _openness(s["trade_total"], s["gdp_nominal"])),
     "northeast_share_population": Derived(
         "Northeast share of national year-end population", "%",
         "100 × (Liaoning + Jilin + Heilongjiang population) ÷ national population (population_yearend); "

@@ -7,6 +7,7 @@ has a static chart equivalent. Logic lives here so pytest can drive the widgets 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 import ipywidgets as w
 import pandas as pd
@@ -73,6 +74,61 @@ class SeriesExplorer(w.VBox):
         pct = f" ({(v1 / v0 - 1) * 100:+.1f}%)" if v0 else ""
         self.summary.value = (f"{name}, {html.escape(self.label)}: {v0:,.4g} in {y0} → "
                               f"{v1:,.4g} in {y1}{pct}")
+
+
+class CompareExplorer(w.VBox):
+    """Compare several provinces on one or more tidy series: first and last year of a span, and the change.
+
+    ``frames`` maps a label (title and unit) to a tidy series from :func:`helpers.data.series`.
+    """
+
+    def __init__(self, frames: dict[str, pd.DataFrame], *, initial: Sequence[str] = ("Liaoning", "Jilin",
+                                                                                    "Heilongjiang")):
+        self.frames = frames
+        self.series = w.Dropdown(options=list(frames), description="Series")
+        provinces = sorted(set().union(*(f["province"].unique() for f in frames.values())))
+        self.provinces = w.SelectMultiple(options=provinces, value=[p for p in initial if p in provinces],
+                                          rows=8, description="Provinces")
+        years = sorted(set().union(*(f["year"].unique() for f in frames.values())))
+        self.years = w.IntRangeSlider(value=(int(years[0]), int(years[-1])), min=int(years[0]), max=int(years[-1]),
+                                      step=1, description="Years", continuous_update=False)
+        self.table = w.HTML()
+        for control in (self.series, self.provinces, self.years):
+            control.observe(lambda _change: self.refresh(), names="value")
+        super().__init__([self.series, self.provinces, self.years, self.table])
+        self.refresh()
+
+    def rows(self) -> pd.DataFrame:
+        """Province, first year and value, last year and value, change in the span (held values only)."""
+        frame = self.frames[self.series.value]
+        lo, hi = self.years.value
+        out = []
+        for province in self.provinces.value:
+            held = frame[(frame["province"] == province) & frame["year"].between(lo, hi)].dropna(subset=["value"])
+            if held.empty:
+                out.append({"province": province, "first_year": None, "first": None, "last_year": None,
+                            "last": None, "change": None})
+                continue
+            first, last = held.sort_values("year").iloc[[0, -1]].itertuples(index=False)
+            out.append({"province": province, "first_year": int(first.year), "first": float(first.value),
+                        "last_year": int(last.year), "last": float(last.value),
+                        "change": float(last.value) - float(first.value)})
+        return pd.DataFrame(out, columns=["province", "first_year", "first", "last_year", "last", "change"])
+
+    def refresh(self) -> None:
+        rows = self.rows()
+        if rows.empty:
+            self.table.value = "Pick one or more provinces."
+            return
+        cells = []
+        for r in rows.itertuples(index=False):
+            if r.first_year is None:
+                cells.append(f"<tr><td>{html.escape(r.province)}</td><td colspan='3'>no data in these years</td></tr>")
+            else:
+                cells.append(f"<tr><td>{html.escape(r.province)}</td><td>{r.first:,.4g} ({r.first_year})</td>"
+                             f"<td>{r.last:,.4g} ({r.last_year})</td><td>{r.change:+,.3g}</td></tr>")
+        self.table.value = ("<table><thead><tr><th>Province</th><th>First</th><th>Last</th><th>Change</th></tr>"
+                            f"</thead><tbody>{''.join(cells)}</tbody></table>")
 
 
 class IndicatorExplorer(w.VBox):
