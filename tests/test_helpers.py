@@ -266,6 +266,10 @@ def test_ranking_chart_sorts_bars_and_binds_a_highlight_dropdown():
 
 
 def test_ranking_chart_with_years_binds_a_slider_and_filters_bars_and_reference():
+    import vl_convert
+
+    from helpers.sphinx_ext import vegalite_version
+
     frame = pd.DataFrame({"province": ["Jilin", "Jiangsu", "Hunan"] * 2, "year": [2020] * 3 + [2021] * 3,
                           "value": [1.0, 3.0, 2.0, 9.0, 4.0, 5.0]})
     chart = charts.ranking_chart(frame, x_title="u", title="t", description="d", source="s",
