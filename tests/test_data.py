@@ -297,3 +297,39 @@ def test_survey_counts_are_a_sample_of_the_population_not_totals():
     ratio = (sample / yearend).dropna()
     # 1‰ samples in ordinary years, about 1% in 2015: never more than 2% of the population.
     assert len(ratio) > 400 and ratio.max() < 0.02 and ratio.min() > 0.0005
+
+
+def test_provincial_trade_sums_to_the_national_customs_total():
+    # Customs credit all goods trade to the province of the trading firm, so the 31 provinces must add
+    # up to the national total: 41.76 trillion yuan in 2023 (gacc_2024_review2023; the series' China
+    # row is People's Daily's 41,756.8 billion). A dropped digit or a wrong unit in one province
+    # breaks this by far more than the 0.5% allowed for rounding and later revisions.
+    trade = data.series("trade_total")
+    year = trade[trade["province"] == "China"]
+    assert not year.empty, "trade_total has no national row to check the provinces against"
+    for row in year.itertuples():
+        provinces = trade[(trade["year"] == row.year) & (trade["province"] != "China")]
+        assert provinces["province"].nunique() == 31
+        assert abs(provinces["value"].sum() / row.value - 1) < 0.005, row.year
+    assert abs(year["value"].iloc[0] / 417600 - 1) < 0.001  # GACC's rounded 41.76 trillion yuan
+
+
+def test_heilongjiang_trade_matches_harbin_customs_releases():
+    # dbw_2023_hlj_trade2022: 2,651.5 (100 million yuan) for 2022; xinhua_2024_hlj_trade2023: 297.83
+    # billion yuan for 2023 (first release; the series may hold a slightly revised figure).
+    trade = data.series("trade_total").set_index(["province", "year"])["value"]
+    assert trade[("Heilongjiang", 2022)] == 2651.5
+    assert abs(trade[("Heilongjiang", 2023)] / 2978.3 - 1) < 0.002
+
+
+def test_trade_to_gdp_aggregates_divide_sums_not_average_ratios():
+    trade = data.series("trade_total").set_index(["province", "year"])["value"]
+    gdp = data.series("gdp_nominal").set_index(["province", "year"])["value"]
+    ratio = data.series("trade_to_gdp").set_index(["province", "year"])["value"]
+    for year in (2016, 2024):
+        ne_trade = sum(trade[(p, year)] for p in data.NORTHEAST)
+        ne_gdp = sum(gdp[(p, year)] for p in data.NORTHEAST)
+        assert ratio[("Northeast", year)] == pytest.approx(100 * ne_trade / ne_gdp)
+        assert ratio[("Jilin", year)] == pytest.approx(100 * trade[("Jilin", year)] / gdp[("Jilin", year)])
+    provinces = ratio.drop(["Northeast", "31 provinces"], level="province")
+    assert provinces.groupby(level="year").size().eq(31).all()
