@@ -333,3 +333,37 @@ def test_trade_to_gdp_aggregates_divide_sums_not_average_ratios():
         assert ratio[("Jilin", year)] == pytest.approx(100 * trade[("Jilin", year)] / gdp[("Jilin", year)])
     provinces = ratio.drop(["Northeast", "31 provinces"], level="province")
     assert provinces.groupby(level="year").size().eq(31).all()
+
+
+def test_budget_revenue_plus_central_subsidies_roughly_covers_expenditure():
+    # A province's general budget spends its own revenue plus central subsidies plus (smaller) debt
+    # proceeds, carry-overs and fund transfers. In 2014-2016 the first two cover 80-110% of spending in
+    # every province (computed: 81.5% to 106.3%); a dropped digit or a swapped column breaks the band.
+    rev = data.series("budget_revenue").set_index(["province", "year"])["value"]
+    exp = data.series("budget_expenditure").set_index(["province", "year"])["value"]
+    sub = data.series("central_transfers").set_index(["province", "year"])["value"]
+    cover = ((rev + sub) / exp).dropna()
+    assert len(cover) == 31 * 3
+    assert cover.between(0.80, 1.10).all(), cover[~cover.between(0.80, 1.10)]
+    # Every province spends more than it raises (no budget surplus in any province-year held).
+    assert (rev / exp).dropna().lt(1).all()
+
+
+def test_fiscal_self_sufficiency_aggregates_divide_sums():
+    rev = data.series("budget_revenue").set_index(["province", "year"])["value"]
+    exp = data.series("budget_expenditure").set_index(["province", "year"])["value"]
+    ratio = data.series("fiscal_self_sufficiency").set_index(["province", "year"])["value"]
+    for year in (2014, 2017):
+        total = 100 * rev.xs(year, level="year").sum() / exp.xs(year, level="year").sum()
+        assert ratio[("31 provinces", year)] == pytest.approx(total)
+        ne = list(data.NORTHEAST)
+        assert ratio[("Northeast", year)] == pytest.approx(
+            100 * rev.xs(year, level="year")[ne].sum() / exp.xs(year, level="year")[ne].sum())
+
+
+def test_transfers_per_capita_use_the_average_population():
+    sub = data.series("central_transfers").set_index(["province", "year"])["value"]
+    pop = data.series("population_yearend").set_index(["province", "year"])["value"]
+    pc = data.series("central_transfers_per_capita").set_index(["province", "year"])["value"]
+    mean = (pop[("Jilin", 2015)] + pop[("Jilin", 2016)]) / 2
+    assert pc[("Jilin", 2016)] == pytest.approx(sub[("Jilin", 2016)] * 1e8 / (mean * 1e4))

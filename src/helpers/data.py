@@ -231,25 +231,34 @@ def _ratio(part: pd.DataFrame, whole: pd.DataFrame) -> pd.DataFrame:
     return merged.assign(value=100 * merged["value_part"] / merged["value_whole"])[["province", "year", "value"]]
 
 
-def _openness(trade: pd.DataFrame, gdp: pd.DataFrame) -> pd.DataFrame:
-    """100 × trade ÷ GDP for each province, the Northeast and the 31 provinces together.
+def _ratio_of_sums(num: pd.DataFrame, den: pd.DataFrame, factor: float = 100) -> pd.DataFrame:
+    """factor × num ÷ den for each province, the Northeast and the 31 provinces together.
 
-    Only years in which all 31 trade figures and all 31 GDP figures each come from one source, so that
-    the aggregates sum like with like.
+    Only years in which all 31 figures of each series come from one source, so that the aggregates
+    (sum of numerators ÷ sum of denominators, not an average of ratios) add like with like.
     """
-    years = sorted(_single_source_years(trade) & _single_source_years(gdp))
-    t = trade[(trade["province"] != NATIONAL) & trade["year"].isin(years)].set_index(["province", "year"])["value"]
-    g = gdp[(gdp["province"] != NATIONAL) & gdp["year"].isin(years)].set_index(["province", "year"])["value"]
-    g = g.reindex(t.index)
-    ne = t.index.get_level_values("province").isin(NORTHEAST)
+    years = sorted(_single_source_years(num) & _single_source_years(den))
+    n = num[(num["province"] != NATIONAL) & num["year"].isin(years)].set_index(["province", "year"])["value"]
+    d = den[(den["province"] != NATIONAL) & den["year"].isin(years)].set_index(["province", "year"])["value"]
+    d = d.reindex(n.index)
+    ne = n.index.get_level_values("province").isin(NORTHEAST)
     parts = [
-        (100 * t / g).rename("value").reset_index(),
-        (100 * t.groupby("year").sum() / g.groupby("year").sum()).rename("value").reset_index()
+        (factor * n / d).rename("value").reset_index(),
+        (factor * n.groupby("year").sum() / d.groupby("year").sum()).rename("value").reset_index()
         .assign(province="31 provinces"),
-        (100 * t[ne].groupby("year").sum() / g[ne].groupby("year").sum()).rename("value").reset_index()
+        (factor * n[ne].groupby("year").sum() / d[ne].groupby("year").sum()).rename("value").reset_index()
         .assign(province="Northeast"),
     ]
     return pd.concat(parts, ignore_index=True)[["province", "year", "value"]]
+
+
+def _mean_population(pop: pd.DataFrame) -> pd.DataFrame:
+    """Average of each year's opening and closing year-end population, single-source years only."""
+    years = _single_source_years(pop)
+    p = pop[(pop["province"] != NATIONAL) & pop["year"].isin(years)].set_index(["province", "year"])["value"]
+    opening = p.rename(lambda y: y + 1, level="year")
+    mean = ((p + opening) / 2).dropna().rename("value").reset_index()
+    return mean.assign(source_id="mean", unit="10,000 persons")
 
 
 def _components(inputs: dict[str, pd.DataFrame], column: str) -> pd.DataFrame:
@@ -327,7 +336,29 @@ DERIVED: dict[str, Derived] = {
         "together divide summed trade by summed GDP; only years where all 31 figures of each series come "
         "from one source. Trade is a gross flow and GDP a value added, so the ratio is an index of "
         "openness, not a share of output",
-        ("trade_total", "gdp_nominal"), lambda s: _openness(s["trade_total"], s["gdp_nominal"])),
+        ("trade_total", "gdp_nominal"), lambda s: _ratio_of_sums(s["trade_total"], s["gdp_nominal"])),
+    "fiscal_self_sufficiency": Derived(
+        "Fiscal self-sufficiency (budget revenue ÷ budget expenditure)", "%",
+        "100 × budget_revenue ÷ budget_expenditure, same province and year; the Northeast and the 31 "
+        "provinces together divide summed revenue by summed expenditure",
+        ("budget_revenue", "budget_expenditure"),
+        lambda s: _ratio_of_sums(s["budget_revenue"], s["budget_expenditure"])),
+    "central_transfers_share_of_expenditure": Derived(
+        "Central subsidies as a share of budget expenditure", "%",
+        "100 × central_transfers ÷ budget_expenditure, same province and year (gross subsidies)",
+        ("central_transfers", "budget_expenditure"),
+        lambda s: _ratio_of_sums(s["central_transfers"], s["budget_expenditure"])),
+    "central_transfers_to_gdp": Derived(
+        "Central subsidies relative to GDP", "% of GDP",
+        "100 × central_transfers ÷ gdp_nominal, same province and year (gross subsidies)",
+        ("central_transfers", "gdp_nominal"),
+        lambda s: _ratio_of_sums(s["central_transfers"], s["gdp_nominal"])),
+    "central_transfers_per_capita": Derived(
+        "Central subsidies per resident", "yuan per person",
+        "central_transfers × 10^8 ÷ (average of the year-end population of the year and the year before, "
+        "population_yearend × 10^4); aggregates divide summed subsidies by summed population",
+        ("central_transfers", "population_yearend"),
+        lambda s: _ratio_of_sums(s["central_transfers"], _mean_population(s["population_yearend"]), factor=1e4)),
     "northeast_share_population": Derived(
         "Northeast share of national year-end population", "%",
         "100 × (Liaoning + Jilin + Heilongjiang population) ÷ national population (population_yearend); "
