@@ -285,6 +285,28 @@ def test_ranking_chart_with_years_binds_a_slider_and_filters_bars_and_reference(
         charts.ranking_chart(pd.concat([frame, frame]), x_title="u", title="t", description="d", source="s")
 
 
+def test_scatter_chart_filters_points_and_fit_by_the_year_slider():
+    import vl_convert
+
+    from helpers.sphinx_ext import vegalite_version
+
+    frame = pd.DataFrame({"province": ["Jilin", "Jiangsu", "Hunan", "Liaoning"] * 2,
+                          "year": [2020] * 4 + [2021] * 4, "a": [1.0, 3.0, 2.0, 4.0, 2.0, 5.0, 1.0, 3.0],
+                          "b": [2.0, 1.0, 3.0, 5.0, 4.0, 2.0, 6.0, 1.0]})
+    spec = charts.scatter_chart(frame, x="a", y="b", x_title="A", y_title="B", title="t", description="d",
+                                source="s").to_dict()
+    params = {p["name"]: p for p in [*spec.get("params", []), *(q for layer in spec["layer"] for q in layer.get("params", []))]}
+    assert params["scatter_year"]["value"] == 2021 and params["show_fit"]["value"] is True
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=vegalite_version())
+    # Four points for the slider's year (not eight); the Northeast labelled (legend + label), others
+    # not; one fitted line.
+    assert svg.count('aria-roledescription="circle"') == 4
+    assert svg.count(">Jilin<") == 2 and svg.count(">Hunan<") == 0
+    assert svg.count('aria-roledescription="line mark"') == 1
+    with pytest.raises(KeyError, match="needs columns"):
+        charts.scatter_chart(frame, x="a", y="zz", x_title="A", y_title="B", title="t", description="d", source="s")
+
+
 def test_compare_explorer_reads_first_and_last_held_values_for_each_province():
     frames = {"A": small_series(), "B": small_series().assign(value=lambda f: f["value"] * 10)}
     explorer = widgets.CompareExplorer(frames, initial=("Liaoning", "Jiangsu", "Nowhere"))
@@ -296,8 +318,29 @@ def test_compare_explorer_reads_first_and_last_held_values_for_each_province():
     explorer.series.value = "B"
     assert explorer.rows().set_index("province").loc["Liaoning", "first"] == 10 * jilin["value"].iloc[0]
     assert "Liaoning" in explorer.table.value and "<table>" in explorer.table.value
+    explorer.years.value = (2000, 2000)
+    explorer.series.value = "A"
+    explorer.provinces.value = ("China",)
+    explorer.frames["A"] = small_series().query("province != 'China'")
+    explorer.refresh()
+    assert "no data in these years" in explorer.table.value and "nan" not in explorer.table.value
     explorer.provinces.value = ()
     assert explorer.table.value == "Pick one or more provinces."
+
+
+def test_profile_explorer_reads_one_year_for_a_province_and_the_reference():
+    a = pd.DataFrame({"province": ["Jilin", "Jilin", "31 provinces", "31 provinces"], "year": [2015, 2016] * 2,
+                      "value": [1.0, 2.0, 10.0, 20.0]})
+    b = pd.DataFrame({"province": ["Jilin"], "year": [2015], "value": [7.0]})
+    explorer = widgets.ProfileExplorer({"A": a, "B": b}, initial="Jilin")
+    assert explorer.year.value == 2016 and list(explorer.province.options) == ["Jilin"]
+    rows = explorer.rows().set_index("series")
+    assert rows.loc["A", "value"] == 2.0 and rows.loc["A", "reference"] == 20.0
+    assert rows.loc["B"].isna().all()
+    assert "not held" in explorer.table.value
+    explorer.year.value = 2015
+    rows = explorer.rows().set_index("series")
+    assert rows.loc["B", "value"] == 7.0 and rows.loc["A", "reference"] == 10.0
 
 
 def test_stay_or_go_adds_the_readers_costs_to_the_sourced_budget():

@@ -550,3 +550,47 @@ def events_chart(df: pd.DataFrame, events: pd.DataFrame, *, y_title: str, title:
     chart = alt.layer(rules, lines, texts).properties(height=300)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
                   data_url=data_url)
+
+
+def scatter_chart(df: pd.DataFrame, *, x: str, y: str, x_title: str, y_title: str, title: str, description: str,
+                  source: str, highlight: Sequence[str] = NORTHEAST, fit: bool = True, x_format: str = ",.0f",
+                  y_format: str = ".1f", subtitle: str | None = None, data_url: str | None = None) -> alt.LayerChart:
+    """Provinces as points (the highlighted ones in colour and labelled) with an optional least-squares
+    line the reader can hide with a checkbox.
+
+    With a ``year`` column holding several years, a slider picks the year; points, labels and the
+    fitted line all follow it. Both controls are Vega-Lite parameters, so they work on the static site.
+    """
+    missing = {"province", x, y} - set(df.columns)
+    if missing:
+        raise KeyError(f"scatter_chart needs columns {sorted(missing)}")
+    years = sorted(df["year"].unique()) if "year" in df.columns else []
+    frame = df.assign(group=df["province"].where(df["province"].isin(highlight), "Other provinces"))
+    params = []
+    base = alt.Chart(frame)
+    if len(years) > 1:
+        year = alt.param(name="scatter_year", value=int(years[-1]),
+                         bind=alt.binding_range(min=int(years[0]), max=int(years[-1]), step=1, name="Year: "))
+        params.append(year)
+        base = base.transform_filter("datum.year == scatter_year")
+    ex = alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(zero=False))
+    ey = alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False))
+    tooltip = ["province:N", alt.Tooltip(f"{x}:Q", format=x_format), alt.Tooltip(f"{y}:Q", format=y_format)]
+    if len(years) > 1:
+        tooltip.append(alt.Tooltip("year:Q", format="d"))
+    points = base.mark_circle(size=70, opacity=0.85).encode(
+        x=ex, y=ey, tooltip=tooltip,
+        color=alt.Color("group:N", title=None, scale=alt.Scale(
+            domain=[*highlight, "Other provinces"], range=[HIGHLIGHT.get(p, OTHER) for p in highlight] + [OTHER])))
+    labels = points.transform_filter("datum.group != 'Other provinces'").mark_text(
+        align="left", dx=7, fontSize=11).encode(text="province:N")
+    layers = [points, labels]
+    if fit:
+        show_fit = alt.param(name="show_fit", value=True, bind=alt.binding_checkbox(name="Show fitted line "))
+        params.append(show_fit)
+        line = base.transform_regression(x, y).mark_line(color="#555555", strokeDash=[5, 3]).encode(
+            x=f"{x}:Q", y=f"{y}:Q", opacity=alt.condition(show_fit, alt.value(1), alt.value(0)))
+        layers.insert(0, line)
+    chart = alt.layer(*layers).add_params(*params).properties(height=320)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
+                  data_url=data_url)

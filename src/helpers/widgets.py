@@ -122,13 +122,56 @@ class CompareExplorer(w.VBox):
             return
         cells = []
         for r in rows.itertuples(index=False):
-            if r.first_year is None:
+            if pd.isna(r.first_year):
                 cells.append(f"<tr><td>{html.escape(r.province)}</td><td colspan='3'>no data in these years</td></tr>")
             else:
-                cells.append(f"<tr><td>{html.escape(r.province)}</td><td>{r.first:,.4g} ({r.first_year})</td>"
-                             f"<td>{r.last:,.4g} ({r.last_year})</td><td>{r.change:+,.3g}</td></tr>")
+                cells.append(f"<tr><td>{html.escape(r.province)}</td><td>{r.first:,.4g} ({int(r.first_year)})</td>"
+                             f"<td>{r.last:,.4g} ({int(r.last_year)})</td><td>{r.change:+,.3g}</td></tr>")
         self.table.value = ("<table><thead><tr><th>Province</th><th>First</th><th>Last</th><th>Change</th></tr>"
                             f"</thead><tbody>{''.join(cells)}</tbody></table>")
+
+
+class ProfileExplorer(w.VBox):
+    """One province in one year across several series, beside a reference area (the 31 provinces
+    together by default), e.g. a province's budget restated in yuan, per person and as shares of GDP.
+
+    ``frames`` maps a label (title and unit) to a tidy series from :func:`helpers.data.series`.
+    """
+
+    def __init__(self, frames: dict[str, pd.DataFrame], *, initial: str = "Heilongjiang",
+                 reference: str = "31 provinces"):
+        self.frames = frames
+        self.reference = reference
+        provinces = sorted(set().union(*(f["province"].unique() for f in frames.values())) - {reference})
+        years = sorted(set().union(*(f["year"].unique() for f in frames.values())))
+        self.province = w.Dropdown(options=provinces, value=initial if initial in provinces else provinces[0],
+                                   description="Province")
+        self.year = w.IntSlider(value=int(years[-1]), min=int(years[0]), max=int(years[-1]), step=1,
+                                description="Year", continuous_update=False)
+        self.table = w.HTML()
+        for control in (self.province, self.year):
+            control.observe(lambda _change: self.refresh(), names="value")
+        super().__init__([self.province, self.year, self.table])
+        self.refresh()
+
+    def _value(self, frame: pd.DataFrame, province: str) -> float | None:
+        held = frame[(frame["province"] == province) & (frame["year"] == self.year.value)].dropna(subset=["value"])
+        return None if held.empty else float(held["value"].iloc[0])
+
+    def rows(self) -> pd.DataFrame:
+        """Series label, the province's value and the reference area's value (None where not held)."""
+        out = [{"series": label, "value": self._value(frame, self.province.value),
+                "reference": self._value(frame, self.reference)} for label, frame in self.frames.items()]
+        return pd.DataFrame(out, columns=["series", "value", "reference"])
+
+    def refresh(self) -> None:
+        def cell(v):
+            return "not held" if pd.isna(v) else f"{v:,.4g}"
+
+        body = "".join(f"<tr><td>{html.escape(r.series)}</td><td>{cell(r.value)}</td><td>{cell(r.reference)}</td></tr>"
+                       for r in self.rows().itertuples(index=False))
+        self.table.value = (f"<table><thead><tr><th>{self.year.value}</th><th>{html.escape(self.province.value)}</th>"
+                            f"<th>{html.escape(self.reference)}</th></tr></thead><tbody>{body}</tbody></table>")
 
 
 class IndicatorExplorer(w.VBox):
