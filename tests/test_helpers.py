@@ -380,3 +380,10 @@ def test_policy_lens_follows_the_indicator_policy_and_area():
     assert "+0.5 a year before 2004" in lens.summary.value and "+2 a year after" in lens.summary.value
     lens.province.value = "Hunan"
     assert "+0 a year before" in lens.summary.value
+
+
+def test_ordinal_suffixes():
+    from helpers import figures
+
+    assert [figures.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 112)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st", "111th", "112th"]

@@ -57,6 +57,13 @@ def format_value(value, fmt: str = "{:,.0f}", unit: str = "") -> str:
     return text
 
 
+def ordinal(n: int) -> str:
+    """English ordinal for a rank: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd, 111th."""
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def state(id: str, value, *, source: str, fmt: str = "{:,.0f}", unit: str = "",
           note: str = "") -> Text:
     """Record a figure, glue it under ``id`` for ``{glue:text}`` and return its text.
