@@ -152,3 +152,22 @@ def test_projection_sliders_redraw_the_chart_in_the_browser(browser, book_url):
         page.wait_for_timeout(300)
         assert paths() != before, "moving the fertility slider did not redraw the projection"
         assert not page.problems["console"]
+
+
+def test_search_works_although_chapters_do_not_load_the_index(browser, book_url):
+    """Chapters skip the search index (it is only needed on search.html); the search box still works."""
+    with sitecheck.browser_page(browser, "desktop") as page:
+        loaded = []
+        page.on("requestfinished", lambda req: loaded.append(req.url))
+        page.goto(book_url + "chapters/03_fiscal_transfers.html", wait_until="networkidle")
+        assert not any("searchindex.js" in u for u in loaded)
+        page.keyboard.press("Control+k")
+        box = page.locator("input[name='q']:visible").first
+        box.fill("self-sufficiency")
+        box.press("Enter")
+        page.wait_for_url("**/search.html?q=self-sufficiency*")
+        results = page.locator("#search-results ul.search li")
+        results.first.wait_for(timeout=20_000)
+        assert any("fiscal_transfers" in (a.get_attribute("href") or "")
+                   for a in page.locator("#search-results ul.search li a").all())
+        assert not page.problems["console"] and not page.problems["foreign"]

@@ -101,17 +101,26 @@ def _publish_data(outdir: Path) -> None:
 
 
 FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+# pydata-sphinx-theme loads Sphinx's search scripts and the whole search index on every page, for an
+# inline search-as-you-type box that this book does not enable (the search form submits to search.html,
+# which loads them itself).
+SEARCH_SCRIPTS = re.compile(r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|'
+                            r'searchindex\.js)"></script>')
 
 
-def _drop_fontawesome_js(outdir: Path) -> None:
-    """Remove the theme's 1.5 MB FontAwesome SVG-replacement script from every page.
+def _lighten_pages(outdir: Path) -> None:
+    """Remove scripts that pages load but do not use.
 
-    pydata-sphinx-theme's stylesheet already carries the FontAwesome webfont CSS, so the icons
-    render without it; the script alone would make every page heavier than the 1.5 MB budget.
+    - the theme's 1.5 MB FontAwesome SVG-replacement script, from every page: the theme's stylesheet
+      already carries the FontAwesome webfont CSS, so the icons render without it;
+    - the search index and search scripts, from every page except ``search.html``: the index grows with
+      every chapter (over 130 kB) and is needed only by the search results page.
     """
     for page in outdir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         lighter = FONTAWESOME_JS.sub("", text)
+        if page.name != "search.html":
+            lighter = SEARCH_SCRIPTS.sub("", lighter)
         if lighter != text:
             page.write_text(lighter, encoding="utf-8")
 
@@ -122,7 +131,7 @@ def _finish_site(app, exception):
     import vl_convert
 
     _publish_data(Path(app.outdir))
-    _drop_fontawesome_js(Path(app.outdir))
+    _lighten_pages(Path(app.outdir))
     target = Path(app.outdir) / "_static" / vega_bundle_name()
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
