@@ -49,7 +49,7 @@ def dongbei_theme() -> alt.theme.ThemeConfig:
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e6e6e6",
                      "labelColor": "#333333", "titleColor": "#333333"},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom",
-                       "direction": "horizontal", "columns": 4},
+                       "direction": "horizontal", "columns": 2},
             "line": {"strokeWidth": 2},
             "range": {"category": list(HIGHLIGHT.values())[:3] + ["#E69F00", "#56B4E9", "#F0E442"]},
         },
