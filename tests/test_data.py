@@ -367,3 +367,12 @@ def test_transfers_per_capita_use_the_average_population():
     pc = data.series("central_transfers_per_capita").set_index(["province", "year"])["value"]
     mean = (pop[("Jilin", 2015)] + pop[("Jilin", 2016)]) / 2
     assert pc[("Jilin", 2016)] == pytest.approx(sub[("Jilin", 2016)] * 1e8 / (mean * 1e4))
+
+
+def test_liaoning_revenue_matches_the_governors_2017_statement():
+    # ecns_2017_liaoning: revenue "contracted 33.4 percent" in 2015 and rose "3.4 percent to 219.9
+    # billion yuan" in 2016 (a first release; the final accounts held here may differ slightly).
+    rev = data.series("budget_revenue").set_index(["province", "year"])["value"]
+    assert round(100 * (1 - rev[("Liaoning", 2015)] / rev[("Liaoning", 2014)]), 1) == 33.4
+    assert abs(rev[("Liaoning", 2016)] / 2199 - 1) < 0.002
+    assert abs(100 * (rev[("Liaoning", 2016)] / rev[("Liaoning", 2015)] - 1) - 3.4) < 0.2
