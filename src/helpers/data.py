@@ -190,15 +190,22 @@ def _shares_of_provinces(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([shares, ne.assign(province="Northeast")], ignore_index=True)
 
 
+def _mean_population(pop: pd.DataFrame) -> pd.DataFrame:
+    """Average of each year's opening and closing year-end population, single-source years only."""
+    years = _single_source_years(pop)
+    p = pop[(pop["province"] != NATIONAL) & pop["year"].isin(years)].set_index(["province", "year"])["value"]
+    opening = p.rename(lambda y: y + 1, level="year")
+    mean = ((p + opening) / 2).dropna().rename("value").reset_index()
+    return mean.assign(source_id="mean", unit="10,000 persons")
+
+
 def _per_capita_computed(gdp: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
     """GDP ÷ average of the year's opening and closing population, for single-source years only."""
     gdp_years = _single_source_years(gdp)
     pop_years = _single_source_years(pop)
     years = sorted(y for y in gdp_years if y in pop_years and y - 1 in pop_years)
     g = gdp[(gdp["province"] != NATIONAL) & gdp["year"].isin(years)].set_index(["province", "year"])["value"]
-    p = pop[pop["province"] != NATIONAL].set_index(["province", "year"])["value"]
-    opening = p.rename(lambda y: y + 1, level="year")
-    mean_pop = ((p + opening) / 2).reindex(g.index)
+    mean_pop = _mean_population(pop).set_index(["province", "year"])["value"].reindex(g.index)
     value = g * 1e8 / (mean_pop * 1e4)
     out = value.rename("value").reset_index()
     # The 31 provinces together, as the national yardstick in the same vintage.
@@ -250,15 +257,6 @@ def _ratio_of_sums(num: pd.DataFrame, den: pd.DataFrame, factor: float = 100) ->
         .assign(province="Northeast"),
     ]
     return pd.concat(parts, ignore_index=True)[["province", "year", "value"]]
-
-
-def _mean_population(pop: pd.DataFrame) -> pd.DataFrame:
-    """Average of each year's opening and closing year-end population, single-source years only."""
-    years = _single_source_years(pop)
-    p = pop[(pop["province"] != NATIONAL) & pop["year"].isin(years)].set_index(["province", "year"])["value"]
-    opening = p.rename(lambda y: y + 1, level="year")
-    mean = ((p + opening) / 2).dropna().rename("value").reset_index()
-    return mean.assign(source_id="mean", unit="10,000 persons")
 
 
 def _components(inputs: dict[str, pd.DataFrame], column: str) -> pd.DataFrame:
