@@ -376,3 +376,31 @@ def test_liaoning_revenue_matches_the_governors_2017_statement():
     assert round(100 * (1 - rev[("Liaoning", 2015)] / rev[("Liaoning", 2014)]), 1) == 33.4
     assert abs(rev[("Liaoning", 2016)] / 2199 - 1) < 0.002
     assert abs(100 * (rev[("Liaoning", 2016)] / rev[("Liaoning", 2015)] - 1) - 3.4) < 0.2
+
+
+def test_state_staff_fit_inside_the_totals():
+    # Staff and workers in state-owned units can never exceed all staff and workers, and the provinces
+    # read from the yearbook table must add up to less than the national total.
+    state = data.series("staff_workers_state").set_index(["province", "year"])["value"]
+    total = data.series("staff_workers_total").set_index(["province", "year"])["value"]
+    assert (state <= total).all() and state.index.equals(total.index)
+    for year in (2007, 2008):
+        provinces = total.xs(year, level="year").drop("China")
+        assert 12 <= len(provinces) < 31
+        assert provinces.sum() < total[("China", year)]
+
+
+def test_urban_unit_employment_break_in_2013_is_in_the_catalogue():
+    units = data.series("urban_unit_employment").set_index(["province", "year"])["value"]
+    assert units[("Jiangsu", 2013)] / units[("Jiangsu", 2012)] > 1.5   # the economic-census revision
+    breaks = next(r for r in PACKAGE["resources"] if r["name"] == "urban_unit_employment")["dongbei"]["breaks"]
+    assert "2013" in breaks
+
+
+def test_private_share_of_registered_employment_is_a_share():
+    share = data.series("private_share_of_registered_employment")
+    assert share["value"].between(0, 100).all()
+    p = data.series("private_employment").set_index(["province", "year"])["value"]
+    u = data.series("urban_unit_employment").set_index(["province", "year"])["value"]
+    s = share.set_index(["province", "year"])["value"]
+    assert s[("Jilin", 2010)] == pytest.approx(100 * p[("Jilin", 2010)] / (p[("Jilin", 2010)] + u[("Jilin", 2010)]))

@@ -199,6 +199,12 @@ def _mean_population(pop: pd.DataFrame) -> pd.DataFrame:
     return mean.assign(source_id="mean", unit="10,000 persons")
 
 
+def _sum_of(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """a + b for the province-years present in both (one source label, so single-source checks pass)."""
+    merged = a.merge(b, on=["province", "year"], suffixes=("_a", "_b"))
+    return merged.assign(value=merged["value_a"] + merged["value_b"], source_id="sum")[["province", "year", "value", "source_id"]]
+
+
 def _per_capita_computed(gdp: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
     """GDP ÷ average of the year's opening and closing population, for single-source years only."""
     gdp_years = _single_source_years(gdp)
@@ -357,6 +363,25 @@ DERIVED: dict[str, Derived] = {
         "population_yearend × 10^4); aggregates divide summed subsidies by summed population",
         ("central_transfers", "population_yearend"),
         lambda s: _ratio_of_sums(s["central_transfers"], _mean_population(s["population_yearend"]), factor=1e4)),
+    "private_employment_per_100": Derived(
+        "Private and individual-business jobs per 100 residents", "per 100 residents",
+        "100 × private_employment ÷ population_yearend (both in 10,000 persons), same province and year; the "
+        "Northeast and the 31 provinces together divide summed jobs by summed population",
+        ("private_employment", "population_yearend"),
+        lambda s: _ratio_of_sums(s["private_employment"], s["population_yearend"])),
+    "private_share_of_registered_employment": Derived(
+        "Private share of registered non-farm employment", "%",
+        "100 × private_employment ÷ (private_employment + urban_unit_employment), same province and year; urban "
+        "units exclude private units, so the denominator is registered non-farm employment. Break in 2013, "
+        "when urban-unit employment was revised after the economic census",
+        ("private_employment", "urban_unit_employment"),
+        lambda s: _ratio_of_sums(s["private_employment"], _sum_of(s["private_employment"], s["urban_unit_employment"]))),
+    "state_unit_share_of_staff": Derived(
+        "Share of staff and workers employed by state-owned units", "%",
+        "100 × staff_workers_state ÷ staff_workers_total, same area and year (only where both are held: China "
+        "1993-2008, 12-13 provinces in 2007-2008)",
+        ("staff_workers_state", "staff_workers_total"),
+        lambda s: _ratio(s["staff_workers_state"], s["staff_workers_total"])),
     "northeast_share_population": Derived(
         "Northeast share of national year-end population", "%",
         "100 × (Liaoning + Jilin + Heilongjiang population) ÷ national population (population_yearend); "
