@@ -343,6 +343,23 @@ def test_profile_explorer_reads_one_year_for_a_province_and_the_reference():
     assert rows.loc["B", "value"] == 7.0 and rows.loc["A", "reference"] == 10.0
 
 
+def test_relation_explorer_correlates_x_with_the_change_in_an_outcome():
+    x = pd.DataFrame({"province": ["Jilin", "Hunan", "Jiangsu", "Liaoning"], "year": [2008] * 4,
+                      "value": [1.0, 2.0, 3.0, 4.0]})
+    out = pd.DataFrame({"province": ["Jilin", "Hunan", "Jiangsu", "Liaoning"] * 2, "year": [2010] * 4 + [2012] * 4,
+                        "value": [10.0, 10.0, 10.0, 10.0, 12.0, 14.0, 16.0, 18.0]})
+    explorer = widgets.RelationExplorer(x, {"Out": out}, x_label="x", x_year=2008)
+    pairs = explorer.pairs().set_index("province")
+    assert pairs.loc["Liaoning", "y"] == 8.0 and pairs.loc["Jilin", "y"] == 2.0
+    stats = explorer.statistics()
+    assert stats["n"] == 4 and stats["r"] == pytest.approx(1.0) and stats["slope"] == pytest.approx(2.0)
+    assert "correlation +1.00" in explorer.summary.value and "Jilin +0" in explorer.summary.value
+    explorer.fit.value = False
+    assert "Fitted slope" not in explorer.summary.value
+    explorer.span.value = (2010, 2010)
+    assert explorer.statistics() is None and "Too few provinces" in explorer.summary.value
+
+
 def test_stay_or_go_adds_the_readers_costs_to_the_sourced_budget():
     places = pd.DataFrame({"place": ["Home", "Away"], "income": [30000.0, 40000.0], "spending": [20000.0, 28000.0]})
     calc = widgets.StayOrGo(places, home="Home", away="Away")

@@ -174,6 +174,70 @@ class ProfileExplorer(w.VBox):
                             f"<th>{html.escape(self.reference)}</th></tr></thead><tbody>{body}</tbody></table>")
 
 
+class RelationExplorer(w.VBox):
+    """One series against another across provinces: pick the outcome and the years, read the correlation
+    and the least-squares slope, and see where the Northeast sits relative to the line.
+
+    ``x`` is a tidy series measured in ``x_year``; ``outcomes`` maps a label to a tidy series, whose change
+    (or level) between ``start`` and ``end`` is the outcome. ``fit`` can be switched off to read the
+    scatter without a line.
+    """
+
+    def __init__(self, x: pd.DataFrame, outcomes: dict[str, pd.DataFrame], *, x_label: str, x_year: int):
+        self.x = x[(x["year"] == x_year)].set_index("province")["value"]
+        self.x_label = x_label
+        self.outcomes = outcomes
+        self.outcome = w.Dropdown(options=list(outcomes), description="Outcome")
+        years = sorted(set().union(*(f["year"].unique() for f in outcomes.values())))
+        self.span = w.IntRangeSlider(value=(int(years[0]), int(years[-1])), min=int(years[0]), max=int(years[-1]),
+                                     step=1, description="Years", continuous_update=False)
+        self.fit = w.Checkbox(value=True, description="Fit a line")
+        self.summary = w.HTML()
+        for control in (self.outcome, self.span, self.fit):
+            control.observe(lambda _change: self.refresh(), names="value")
+        super().__init__([self.outcome, self.span, self.fit, self.summary])
+        self.refresh()
+
+    def pairs(self) -> pd.DataFrame:
+        """x and the outcome's change between the span's ends, for provinces that have all three values."""
+        frame = self.outcomes[self.outcome.value].set_index(["province", "year"])["value"]
+        start, end = self.span.value
+        rows = []
+        for province, xv in self.x.items():
+            if (province, start) in frame.index and (province, end) in frame.index:
+                rows.append({"province": province, "x": float(xv),
+                             "y": float(frame[(province, end)] - frame[(province, start)])})
+        return pd.DataFrame(rows, columns=["province", "x", "y"])
+
+    def statistics(self) -> dict | None:
+        """n, correlation, slope and intercept of y on x (None when fewer than three provinces)."""
+        import numpy as np
+
+        pairs = self.pairs()
+        if len(pairs) < 3 or pairs["x"].nunique() < 2 or pairs["y"].nunique() < 2:
+            return None
+        slope, intercept = np.polyfit(pairs["x"], pairs["y"], 1)
+        return {"n": len(pairs), "r": float(pairs[["x", "y"]].corr().iloc[0, 1]), "slope": float(slope),
+                "intercept": float(intercept)}
+
+    def refresh(self) -> None:
+        stats = self.statistics()
+        start, end = self.span.value
+        if stats is None:
+            self.summary.value = "Too few provinces have both values (or the outcome does not vary) in these years."
+            return
+        text = (f"{stats['n']} provinces; change in {html.escape(self.outcome.value)} from {start} to {end} "
+                f"against {html.escape(self.x_label)}: correlation {stats['r']:+.2f}.")
+        if self.fit.value:
+            pairs = self.pairs().set_index("province")
+            resid = pairs["y"] - (stats["intercept"] + stats["slope"] * pairs["x"])
+            ne = ", ".join(f"{p} {round(resid[p], 6) + 0.0:+.3g}" for p in ("Liaoning", "Jilin", "Heilongjiang")
+                           if p in resid)
+            text += (f" Fitted slope {stats['slope']:+.3g} per unit of x. Northeast above (+) or below (−) "
+                     f"the line: {ne or 'not in the sample'}.")
+        self.summary.value = text + " Correlation across provinces is not causation."
+
+
 class IndicatorExplorer(w.VBox):
     """Any series in the catalogue: pick the indicator, the province and the years.
 
