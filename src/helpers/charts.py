@@ -467,6 +467,16 @@ def timeline_chart(events: pd.DataFrame, *, title: str, description: str, source
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle)
 
 
+def _year_slider(chart: alt.Chart, years: Sequence[int], name: str) -> tuple[alt.Chart, list]:
+    """With several years, bind a slider parameter ``name`` (initially the last year) and keep only the
+    rows of the chosen year; with one year or none, return the chart unchanged and no parameter."""
+    if len(years) < 2:
+        return chart, []
+    year = alt.param(name=name, value=int(years[-1]),
+                     bind=alt.binding_range(min=int(years[0]), max=int(years[-1]), step=1, name="Year: "))
+    return chart.transform_filter(f"datum.year == {name}"), [year]
+
+
 def ranking_chart(df: pd.DataFrame, *, x_title: str, title: str, description: str, source: str,
                   reference: float | dict[int, float] | None = None, reference_label: str = "",
                   initial: str = "Guangdong", highlight: Sequence[str] = NORTHEAST, fmt: str = ",.0f",
@@ -491,13 +501,8 @@ def ranking_chart(df: pd.DataFrame, *, x_title: str, title: str, description: st
                   f"(datum.province == rank_pick ? 'Selected province' : 'Other')")
     domain = [*highlight, "Selected province", "Other"]
     colors = [HIGHLIGHT.get(p, OTHER) for p in highlight] + ["#E69F00", OTHER]
-    params = [pick]
-    bars = alt.Chart(frame)
-    if len(years) > 1:
-        year = alt.param(name="rank_year", value=int(years[-1]),
-                         bind=alt.binding_range(min=int(years[0]), max=int(years[-1]), step=1, name="Year: "))
-        params.append(year)
-        bars = bars.transform_filter("datum.year == rank_year")
+    bars, params = _year_slider(alt.Chart(frame), years, "rank_year")
+    params = [pick, *params]
     bars = (
         bars.transform_calculate(shade=color_expr).mark_bar().encode(
             y=alt.Y("province:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=11)),
@@ -566,13 +571,7 @@ def scatter_chart(df: pd.DataFrame, *, x: str, y: str, x_title: str, y_title: st
         raise KeyError(f"scatter_chart needs columns {sorted(missing)}")
     years = sorted(df["year"].unique()) if "year" in df.columns else []
     frame = df.assign(group=df["province"].where(df["province"].isin(highlight), "Other provinces"))
-    params = []
-    base = alt.Chart(frame)
-    if len(years) > 1:
-        year = alt.param(name="scatter_year", value=int(years[-1]),
-                         bind=alt.binding_range(min=int(years[0]), max=int(years[-1]), step=1, name="Year: "))
-        params.append(year)
-        base = base.transform_filter("datum.year == scatter_year")
+    base, params = _year_slider(alt.Chart(frame), years, "scatter_year")
     ex = alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(zero=False))
     ey = alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False))
     tooltip = ["province:N", alt.Tooltip(f"{x}:Q", format=x_format), alt.Tooltip(f"{y}:Q", format=y_format)]

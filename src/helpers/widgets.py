@@ -13,6 +13,13 @@ import ipywidgets as w
 import pandas as pd
 
 
+def _span_slider(frames) -> w.IntRangeSlider:
+    """A year-range slider covering every year in the given tidy frames, initially the whole span."""
+    years = sorted(set().union(*(f["year"].unique() for f in frames)))
+    return w.IntRangeSlider(value=(int(years[0]), int(years[-1])), min=int(years[0]), max=int(years[-1]), step=1,
+                            description="Years", continuous_update=False)
+
+
 class ProvinceCard(w.VBox):
     """Pick a province; see its names, code and NBS region."""
 
@@ -44,11 +51,9 @@ class SeriesExplorer(w.VBox):
         self.frame = frame
         self.label = label
         provinces = sorted(frame["province"].unique())
-        years = sorted(frame["year"].unique())
         self.picker = w.Dropdown(options=provinces, value=initial if initial in provinces else provinces[0],
                                  description="Province")
-        self.years = w.IntRangeSlider(value=(years[0], years[-1]), min=years[0], max=years[-1], step=1,
-                                      description="Years", continuous_update=False)
+        self.years = _span_slider([frame])
         self.summary = w.HTML()
         for control in (self.picker, self.years):
             control.observe(lambda _change: self.refresh(), names="value")
@@ -89,9 +94,7 @@ class CompareExplorer(w.VBox):
         provinces = sorted(set().union(*(f["province"].unique() for f in frames.values())))
         self.provinces = w.SelectMultiple(options=provinces, value=[p for p in initial if p in provinces],
                                           rows=8, description="Provinces")
-        years = sorted(set().union(*(f["year"].unique() for f in frames.values())))
-        self.years = w.IntRangeSlider(value=(int(years[0]), int(years[-1])), min=int(years[0]), max=int(years[-1]),
-                                      step=1, description="Years", continuous_update=False)
+        self.years = _span_slider(frames.values())
         self.table = w.HTML()
         for control in (self.series, self.provinces, self.years):
             control.observe(lambda _change: self.refresh(), names="value")
@@ -188,9 +191,7 @@ class RelationExplorer(w.VBox):
         self.x_label = x_label
         self.outcomes = outcomes
         self.outcome = w.Dropdown(options=list(outcomes), description="Outcome")
-        years = sorted(set().union(*(f["year"].unique() for f in outcomes.values())))
-        self.span = w.IntRangeSlider(value=(int(years[0]), int(years[-1])), min=int(years[0]), max=int(years[-1]),
-                                     step=1, description="Years", continuous_update=False)
+        self.span = _span_slider(outcomes.values())
         self.fit = w.Checkbox(value=True, description="Fit a line")
         self.summary = w.HTML()
         for control in (self.outcome, self.span, self.fit):
