@@ -139,6 +139,23 @@ def chart_report(page) -> list[dict]:
     }))""")
 
 
+def tables_too_wide(page, scroll_box_ok: bool) -> list[str]:
+    """Tables in the page's main text that stick out past the window's right edge.
+
+    With ``scroll_box_ok`` a table may be wider if it sits in a box that scrolls sideways and that box
+    fits the window (desktop); without, every table must fit the window (phone: tables become cards).
+    """
+    return page.evaluate("""(scrollBoxOk) => [...document.querySelectorAll('main table')].filter(table => {
+        let box = table;
+        if (scrollBoxOk) {
+            for (let el = table.parentElement; el && el.tagName !== 'MAIN'; el = el.parentElement) {
+                if (['auto', 'scroll'].includes(getComputedStyle(el).overflowX)) { box = el; break; }
+            }
+        }
+        return box.getBoundingClientRect().right > window.innerWidth + 1;
+    }).map(t => (t.caption ? t.caption.textContent : t.rows[0].textContent).trim().slice(0, 60))""", scroll_box_ok)
+
+
 def severe_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 

@@ -404,3 +404,20 @@ def test_ordinal_suffixes():
 
     assert [figures.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 112)] == [
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st", "111th", "112th"]
+
+
+def test_table_cells_get_their_column_headings_for_the_phone_layout():
+    from helpers.sphinx_ext import STACK_CLASS, _label_table
+
+    wide = ("<table class=\"table\"><thead><tr><th>Claim</th><th>Source</th><th>Audit</th></tr></thead>"
+            "<tbody><tr><td>a</td><td>b</td><td><a href=\"#x\">x</a></td></tr>"
+            "<tr><th scope=\"row\">c</th><td>d</td><td></td></tr></tbody></table>")
+    labelled = _label_table(wide)
+    assert labelled.count('data-label="Audit"') == 2 and 'data-label="Claim"' in labelled
+    assert f'class="table {STACK_CLASS}"' in labelled
+    assert _label_table(labelled) == labelled  # a page rewritten twice (incremental build) stays the same
+    narrow = "<table><thead><tr><th>Year</th><th>Value</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>"
+    spanned = wide.replace("<td>d</td><td></td>", "<td colspan=\"2\">d</td>")
+    headless = "<table><tbody><tr><td>1</td><td>2</td><td>3</td></tr></tbody></table>"
+    for unchanged in (narrow, spanned, headless):
+        assert _label_table(unchanged) == unchanged

@@ -8,6 +8,9 @@ Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It
   light and the bundle (one versioned file) is cached across pages;
 * adds the house stylesheet to every page and removes the unused thebe scripts;
 * drops the theme's 1.5 MB FontAwesome script (the theme CSS already has the icon font);
+* labels every body cell of a table of three or more columns with its column heading
+  (``data-label``), so that on a phone ``dongbei.css`` can show each row as a card instead of a table
+  wider than the screen;
 * publishes ``data/*.csv`` and ``datapackage.json`` at ``<site>/data/``;
 * adds the ``{claim}`` role: ``{claim}`wang-045``` links to that row of the sources audit and fails
   the build (a warning, an error under ``-W``) if the id is not in ``data/claims.csv``;
@@ -108,19 +111,51 @@ SEARCH_SCRIPTS = re.compile(r'\s*<script src="[^"]*(?:_static/searchtools\.js|_s
                             r'searchindex\.js)"></script>')
 
 
-def _lighten_pages(outdir: Path) -> None:
-    """Remove scripts that pages load but do not use.
+TABLE = re.compile(r"<table\b.*?</table>", re.S)
+STACK_CLASS = "dongbei-stack"
+MIN_STACKED_COLUMNS = 3
 
-    - the theme's 1.5 MB FontAwesome SVG-replacement script, from every page: the theme's stylesheet
-      already carries the FontAwesome webfont CSS, so the icons render without it;
-    - the search index and search scripts, from every page except ``search.html``: the index grows with
-      every chapter (over 130 kB) and is needed only by the search results page.
+
+def _label_table(html: str) -> str:
+    """One ``<table>``: give each body cell its column heading as ``data-label`` and mark the table.
+
+    Tables without a heading row, with fewer than three columns, or whose rows do not all have one
+    cell per heading (spans) are returned unchanged.
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    table = soup.table
+    head = table.find("thead")
+    if head is None or table.tbody is None or STACK_CLASS in table.get("class", []):
+        return html
+    labels = [cell.get_text(" ", strip=True) for cell in head.find_all("tr")[-1].find_all(["th", "td"])]
+    rows = table.tbody.find_all("tr", recursive=False)
+    cells = [row.find_all(["th", "td"], recursive=False) for row in rows]
+    if len(labels) < MIN_STACKED_COLUMNS or any(len(row) != len(labels) for row in cells):
+        return html
+    for row in cells:
+        for label, cell in zip(labels, row):
+            cell["data-label"] = label
+    table["class"] = [*table.get("class", []), STACK_CLASS]
+    return str(soup)
+
+
+def _lighten_pages(outdir: Path) -> None:
+    """Rewrite every page once the build is done.
+
+    - remove the theme's 1.5 MB FontAwesome SVG-replacement script, from every page: the theme's
+      stylesheet already carries the FontAwesome webfont CSS, so the icons render without it;
+    - remove the search index and search scripts, from every page except ``search.html``: the index
+      grows with every chapter (over 130 kB) and is needed only by the search results page;
+    - label table cells with their column headings (``_label_table``) for the phone layout.
     """
     for page in outdir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         lighter = FONTAWESOME_JS.sub("", text)
         if page.name != "search.html":
             lighter = SEARCH_SCRIPTS.sub("", lighter)
+        lighter = TABLE.sub(lambda match: _label_table(match.group(0)), lighter)
         if lighter != text:
             page.write_text(lighter, encoding="utf-8")
 
@@ -132,6 +167,10 @@ def _finish_site(app, exception):
 
     _publish_data(Path(app.outdir))
     _lighten_pages(Path(app.outdir))
+    # Sphinx 7.4 does not re-copy a static file that changed since the last build into an existing
+    # _build/html/_static, so an edited house stylesheet or script would not show until `make clean`.
+    for asset in STATIC_DIR.iterdir():
+        shutil.copy2(asset, Path(app.outdir) / "_static" / asset.name)
     target = Path(app.outdir) / "_static" / vega_bundle_name()
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,16 @@ import html
 import pandas as pd
 
 
+def _scroll_box(table: str, label: str) -> str:
+    """Wrap a table in the box that scrolls sideways when the table is wider than the page.
+
+    A scrolling region must be reachable with the keyboard (axe-core ``scrollable-region-focusable``),
+    so the box is focusable and named after the table.
+    """
+    return (f'<div class="dongbei-table" role="region" tabindex="0" aria-label="{html.escape(label)}">'
+            f"{table}</div>")
+
+
 def _table(frame: pd.DataFrame, columns: dict[str, str], links: dict[str, str] | None = None,
            caption: str = "") -> str:
     """A plain, accessible HTML table. ``columns`` maps column -> header; ``links`` column -> href column."""
@@ -23,8 +33,8 @@ def _table(frame: pd.DataFrame, columns: dict[str, str], links: dict[str, str] |
             cells.append(f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<div class="dongbei-table"><table class="table">{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+    return _scroll_box(f'<table class="table">{cap}<thead><tr>{head}</tr></thead>'
+                       f"<tbody>{''.join(body)}</tbody></table>", caption or "Table")
 
 
 def catalogue_html(catalogue: pd.DataFrame, depth: int = 1) -> str:
@@ -107,9 +117,10 @@ def claims_html(evaluated: pd.DataFrame, used: dict[str, list[str]], documents: 
         body.append(f'<tr id="claim-{html.escape(row.claim_id)}" data-verdict="{html.escape(row.verdict)}" '
                     f'data-source="{html.escape(row.source)}" data-theme="{html.escape(row.theme)}">'
                     + "".join(cells) + "</tr>")
-    return (f'<div class="dongbei-claims">{controls}<div class="dongbei-table"><table class="table">'
-            f"<caption>Every quantitative claim in the five source documents, with its check</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div></div>")
+    caption = "Every quantitative claim in the five source documents, with its check"
+    table = (f'<table class="table"><caption>{caption}</caption>'
+             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    return f'<div class="dongbei-claims">{controls}{_scroll_box(table, caption)}</div>'
 
 
 def simple_table(frame: pd.DataFrame, columns: dict[str, str], caption: str) -> str:
