@@ -191,6 +191,30 @@ def test_derived_northeast_share_never_mixes_vintages(data_copy):
     assert 1996 in before and 1996 not in after
 
 
+def test_any_source_gdp_shares_match_the_single_source_ones_and_mix_few_figures():
+    single = data.series("gdp_share_of_provinces").set_index(["province", "year"])["value"]
+    mixed = data.series("gdp_share_of_provinces_any_source").set_index(["province", "year"])["value"]
+    shared = single.index.intersection(mixed.index)
+    assert len(shared) == len(single) and ((mixed[shared] - single[shared]).abs() < 1e-9).all()
+    extra = sorted(set(mixed.index.get_level_values("year")) - set(single.index.get_level_values("year")))
+    # The catalogue's formula names these years; update it if this changes.
+    assert extra == [1993, 1995, 2000, 2001, 2002, 2003, 2004]
+    assert all(str(y) in data.DERIVED["gdp_share_of_provinces_any_source"].formula for y in (1993, 1995, 2000, 2004))
+    gdp = data.series("gdp_nominal")
+    for year in extra:
+        rows = gdp[(gdp["year"] == year) & (gdp["province"] != "China")].set_index("province")
+        counts = rows["source_id"].value_counts()
+        assert counts.iloc[0] >= 29, (year, counts.to_dict())
+        # Off by 10% in every figure from the minority sources, the Northeast's share moves < 0.1 points.
+        minority = rows["source_id"] != counts.index[0]
+        ne = rows.loc[["Liaoning", "Jilin", "Heilongjiang"], "value"].sum()
+        share = 100 * ne / rows["value"].sum()
+        for factor in (0.9, 1.1):
+            moved = rows["value"].where(~minority, rows["value"] * factor)
+            ne_moved = moved.loc[["Liaoning", "Jilin", "Heilongjiang"]].sum()
+            assert abs(100 * ne_moved / moved.sum() - share) < 0.1, (year, factor)
+
+
 # ---- bad input on a series --------------------------------------------------------------------------
 
 def corrupt(data_copy: Path, name: str, column: str, value: str, line: int = 2) -> None:

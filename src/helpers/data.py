@@ -181,9 +181,20 @@ def _single_source_years(frame: pd.DataFrame, n: int = 31) -> set[int]:
     return set(by_year[(by_year["k"] == n) & (by_year["sources"] == 1)].index)
 
 
-def _shares_of_provinces(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each province's (and the Northeast's) % of the 31 provinces' sum, single-source years only."""
-    rows = frame[(frame["province"] != NATIONAL) & frame["year"].isin(_single_source_years(frame))]
+def _complete_years(frame: pd.DataFrame, n: int = 31) -> set[int]:
+    """Years in which all ``n`` provinces have a figure, whatever its source."""
+    provinces = frame[frame["province"] != NATIONAL]
+    counts = provinces.groupby("year")["province"].nunique()
+    return set(counts[counts == n].index)
+
+
+def _shares_of_provinces(frame: pd.DataFrame, any_source: bool = False) -> pd.DataFrame:
+    """Each province's (and the Northeast's) % of the 31 provinces' sum.
+
+    Single-source years only, unless ``any_source``: then every year with all 31 figures.
+    """
+    years = _complete_years(frame) if any_source else _single_source_years(frame)
+    rows = frame[(frame["province"] != NATIONAL) & frame["year"].isin(years)]
     total = rows.groupby("year")["value"].transform("sum")
     shares = rows.assign(value=100 * rows["value"] / total)[["province", "year", "value"]]
     ne = shares[shares["province"].isin(NORTHEAST)].groupby("year", as_index=False)["value"].sum()
@@ -314,6 +325,14 @@ DERIVED: dict[str, Derived] = {
         "vintage). Provincial figures summed exceed national GDP, so these shares run a little lower "
         "than shares of national GDP",
         ("gdp_nominal",), lambda s: _shares_of_provinces(s["gdp_nominal"])),
+    "gdp_share_of_provinces_any_source": Derived(
+        "Share of the 31 provinces' summed GDP, in every year with 31 figures (sources may differ)", "%",
+        "as gdp_share_of_provinces, but in every year where all 31 provinces have a figure in gdp_nominal, "
+        "whatever its source. In the years that gdp_share_of_provinces leaves out (1993, 1995, 2000-2004), "
+        "29 or 30 figures come from one source and the rest from provincial yearbooks of a later vintage, "
+        "so the shares mix vintages: use them for the level and direction before 2006, not for small "
+        "year-to-year steps, and do not join them to the 2006-2024 vintage as one line",
+        ("gdp_nominal",), lambda s: _shares_of_provinces(s["gdp_nominal"], any_source=True)),
     "population_65plus_share_survey": Derived(
         "Share of the population aged 65 and over, from the annual sample survey", "%",
         "100 × population_sample_survey_65plus ÷ population_sample_survey, same province and year (both "
