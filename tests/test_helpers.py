@@ -352,7 +352,7 @@ def test_relation_explorer_correlates_x_with_the_change_in_an_outcome():
     pairs = explorer.pairs().set_index("province")
     assert pairs.loc["Liaoning", "y"] == 8.0 and pairs.loc["Jilin", "y"] == 2.0
     stats = explorer.statistics()
-    assert stats["n"] == 4 and stats["r"] == pytest.approx(1.0) and stats["slope"] == pytest.approx(2.0)
+    assert stats.n == 4 and stats.r == pytest.approx(1.0) and stats.slope == pytest.approx(2.0)
     assert "correlation +1.00" in explorer.summary.value and "Jilin +0" in explorer.summary.value
     explorer.fit.value = False
     assert "Fitted slope" not in explorer.summary.value
@@ -421,3 +421,20 @@ def test_table_cells_get_their_column_headings_for_the_phone_layout():
     headless = "<table><tbody><tr><td>1</td><td>2</td><td>3</td></tr></tbody></table>"
     for unchanged in (narrow, spanned, headless):
         assert _label_table(unchanged) == unchanged
+
+
+def test_line_fit_recovers_a_known_line_and_names_who_lies_below():
+    import numpy as np
+    import pandas as pd
+
+    from helpers.stats import line_fit
+
+    x = pd.Series([1.0, 2.0, 3.0, 4.0, np.nan], index=["A", "B", "C", "D", "E"])
+    y = pd.Series([3.0, 5.5, 7.0, 9.5, 1.0, 2.0], index=["A", "B", "C", "D", "E", "F"])
+    fit = line_fit(x, y)
+    assert fit.n == 4  # E has no x, F no partner
+    assert abs(fit.slope - 2.1) < 1e-9 and abs(fit.intercept - 1.0) < 1e-9
+    assert abs(fit.residuals.sum()) < 1e-9 and fit.below(["A", "B", "C", "Z"]) == ["A", "C"]
+    assert abs(fit.predict(10) - 22.0) < 1e-9 and 0.99 < fit.r < 1
+    with pytest.raises(ValueError, match="three pairs"):
+        line_fit(x.iloc[:2], y)

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import ipywidgets as w
 import pandas as pd
 
+from helpers.stats import LineFit, line_fit
+
 
 def _span_slider(frames) -> w.IntRangeSlider:
     """A year-range slider covering every year in the given tidy frames, initially the whole span."""
@@ -210,31 +212,26 @@ class RelationExplorer(w.VBox):
                              "y": float(frame[(province, end)] - frame[(province, start)])})
         return pd.DataFrame(rows, columns=["province", "x", "y"])
 
-    def statistics(self) -> dict | None:
-        """n, correlation, slope and intercept of y on x (None when fewer than three provinces)."""
-        import numpy as np
-
-        pairs = self.pairs()
-        if len(pairs) < 3 or pairs["x"].nunique() < 2 or pairs["y"].nunique() < 2:
+    def statistics(self) -> LineFit | None:
+        """The least-squares line of the change on x (None when fewer than three provinces, or no variation)."""
+        pairs = self.pairs().set_index("province")
+        try:
+            return line_fit(pairs["x"], pairs["y"])
+        except ValueError:
             return None
-        slope, intercept = np.polyfit(pairs["x"], pairs["y"], 1)
-        return {"n": len(pairs), "r": float(pairs[["x", "y"]].corr().iloc[0, 1]), "slope": float(slope),
-                "intercept": float(intercept)}
 
     def refresh(self) -> None:
-        stats = self.statistics()
+        fit = self.statistics()
         start, end = self.span.value
-        if stats is None:
+        if fit is None:
             self.summary.value = "Too few provinces have both values (or the outcome does not vary) in these years."
             return
-        text = (f"{stats['n']} provinces; change in {html.escape(self.outcome.value)} from {start} to {end} "
-                f"against {html.escape(self.x_label)}: correlation {stats['r']:+.2f}.")
+        text = (f"{fit.n} provinces; change in {html.escape(self.outcome.value)} from {start} to {end} "
+                f"against {html.escape(self.x_label)}: correlation {fit.r:+.2f}.")
         if self.fit.value:
-            pairs = self.pairs().set_index("province")
-            resid = pairs["y"] - (stats["intercept"] + stats["slope"] * pairs["x"])
-            ne = ", ".join(f"{p} {round(resid[p], 6) + 0.0:+.3g}" for p in ("Liaoning", "Jilin", "Heilongjiang")
-                           if p in resid)
-            text += (f" Fitted slope {stats['slope']:+.3g} per unit of x. Northeast above (+) or below (−) "
+            ne = ", ".join(f"{p} {round(fit.residuals[p], 6) + 0.0:+.3g}" for p in ("Liaoning", "Jilin", "Heilongjiang")
+                           if p in fit.residuals)
+            text += (f" Fitted slope {fit.slope:+.3g} per unit of x. Northeast above (+) or below (−) "
                      f"the line: {ne or 'not in the sample'}.")
         self.summary.value = text + " Correlation across provinces is not causation."
 
