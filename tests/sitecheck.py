@@ -139,6 +139,19 @@ def chart_report(page) -> list[dict]:
     }))""")
 
 
+def chart_text_outside(page) -> list[str]:
+    """Chart texts (titles, labels, legends) drawn past their figure's left or right edge, i.e. cut off."""
+    return page.evaluate("""() => [...document.querySelectorAll('figure.dongbei-vega')].flatMap(figure => {
+        const outer = figure.getBoundingClientRect();
+        return [...figure.querySelectorAll('svg text')].filter(text => {
+            const svg = text.ownerSVGElement.getBoundingClientRect();
+            const left = Math.max(outer.left, svg.left), right = Math.min(outer.right, svg.right);
+            const r = text.getBoundingClientRect();
+            return r.width > 0 && (r.right > right + 1 || r.left < left - 1);
+        }).map(text => `${figure.getAttribute('aria-label').slice(0, 40)}...: "${text.textContent}"`);
+    })""")
+
+
 def tables_too_wide(page, scroll_box_ok: bool) -> list[str]:
     """Tables in the page's main text that stick out past the window's right edge.
 

@@ -2,11 +2,11 @@
 
 For every page, at desktop and phone width: no console error, no request to any host but
 localhost (every other request is blocked, as if the network were unplugged), every chart drawn
-with SVG marks, no serious or critical axe-core violation (desktop), every glued figure present in
-the page text, and no table wider than the window (on a phone, tables of three or more columns
-become cards; on a desktop a wide table may scroll inside its own box). Screenshots go to
-_build/screenshots/. Runs on the book (_build/html, built by `make test-build`) and on a small
-fixture book built here from tests/fixtures/.
+with SVG marks and none of its text cut off at the figure's edge, no serious or critical axe-core
+violation (desktop), every glued figure present in the page text, and no table wider than the
+window (on a phone, tables of three or more columns become cards; on a desktop a wide table may
+scroll inside its own box). Screenshots go to _build/screenshots/. Runs on the book (_build/html,
+built by `make test-build`) and on a small fixture book built here from tests/fixtures/.
 """
 
 from __future__ import annotations
@@ -56,6 +56,10 @@ def check_page(browser, url: str, page_name: str, notebook: Path | None, shot_pr
             assert response is not None and response.ok, f"{page_name}: HTTP {response and response.status}"
             charts = sitecheck.chart_report(page)
             page.wait_for_timeout(200)  # let late console messages arrive
+            # Layout checks before the full-page screenshot, which resizes the window and makes the
+            # charts redraw at another width for a moment.
+            cut = sitecheck.chart_text_outside(page)
+            wide = sitecheck.tables_too_wide(page, scroll_box_ok=viewport == "desktop")
             SHOTS.mkdir(parents=True, exist_ok=True)
             shot = SHOTS / f"{shot_prefix}{page_name.replace('/', '__').removesuffix('.html')}-{viewport}.png"
             page.screenshot(path=str(shot), full_page=True)
@@ -67,7 +71,7 @@ def check_page(browser, url: str, page_name: str, notebook: Path | None, shot_pr
             if notebook is not None and notebook.exists():
                 for name, value in sitecheck.glued_figures(notebook).items():
                     assert value in text, f"{page_name}: glued figure {name} = {value!r} not in the page text"
-            wide = sitecheck.tables_too_wide(page, scroll_box_ok=viewport == "desktop")
+            assert not cut, f"{page_name} ({viewport}): chart text cut off at the figure's edge: {cut}"
             assert not wide, f"{page_name} ({viewport}): tables wider than the window: {wide}"
             if viewport == "desktop":
                 violations = sitecheck.severe_violations(page)

@@ -31,6 +31,8 @@ FONT = (
     "'Helvetica Neue', Arial, sans-serif"
 )
 TITLE_WRAP = 40  # characters per title line: fits a 360 px phone screen at the theme's font size
+NODE_WRAP = 16  # characters per line of a concept-map label
+AXIS_WRAP = 28  # characters per axis-title line under horizontal bars, whose plot starts after the labels
 THEME = "dongbei"
 
 
@@ -335,7 +337,9 @@ def concept_map(nodes: pd.DataFrame, edges: Sequence[tuple[str, str]], *, title:
         x=alt.X("x2:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("y2:Q", axis=None, scale=alt.Scale(domain=[0, 1], reverse=True)),
         angle=alt.Angle("angle:Q", scale=None))
-    boxes = alt.Chart(nodes).mark_text(fontSize=12, fontWeight="bold", color="#111111").encode(
+    # Labels wrap at NODE_WRAP characters, so boxes near the sides stay inside a phone-width chart.
+    wrapped = nodes.assign(label=nodes["label"].map(lambda t: "\n".join(wrap(t, NODE_WRAP))))
+    boxes = alt.Chart(wrapped).mark_text(fontSize=12, fontWeight="bold", color="#111111", lineBreak="\n").encode(
         x=x, y=y, text="label:N")
     chart = alt.layer(lines, heads, boxes).properties(height=320)
     return finish(chart, title=title, description=description, source=source)
@@ -506,7 +510,7 @@ def ranking_chart(df: pd.DataFrame, *, x_title: str, title: str, description: st
     bars = (
         bars.transform_calculate(shade=color_expr).mark_bar().encode(
             y=alt.Y("province:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=11)),
-            x=alt.X("value:Q", title=x_title),
+            x=alt.X("value:Q", title=wrap(x_title, AXIS_WRAP)),
             color=alt.Color("shade:N", title=None, scale=alt.Scale(domain=domain, range=colors),
                             legend=alt.Legend(values=[*highlight, "Selected province"])),
             tooltip=["province:N", alt.Tooltip("value:Q", format=fmt)]
@@ -523,8 +527,11 @@ def ranking_chart(df: pd.DataFrame, *, x_title: str, title: str, description: st
         if isinstance(reference, dict):
             rule = rule.transform_filter("datum.year == rank_year")
         layers.append(rule.mark_rule(color="#000000", strokeDash=[4, 3]).encode(x="value:Q"))
-        layers.append(rule.mark_text(align="left", dx=4, dy=-6, fontSize=11, color="#000000").encode(
-            x="value:Q", y=alt.value(0), text="label:N"))
+        # The label reads away from the nearer edge, so it is not cut off when the line sits far right.
+        far_right = max(ref["value"]) > 0.6 * frame["value"].max()
+        layers.append(rule.mark_text(align="right" if far_right else "left", dx=-4 if far_right else 4, dy=-6,
+                                     fontSize=11, color="#000000").encode(x="value:Q", y=alt.value(0),
+                                                                          text="label:N"))
     n = frame["province"].nunique()
     chart = alt.layer(*layers).properties(height=max(300, 16 * n))
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
