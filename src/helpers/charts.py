@@ -68,7 +68,7 @@ _use_renderer()
 
 def wrap(text: str, width: int = TITLE_WRAP) -> list[str]:
     """Split a title into lines short enough for a phone screen."""
-    return textwrap.wrap(text, width=width) or [text]
+    return textwrap.wrap(text, width=width, break_on_hyphens=False) or [text]
 
 
 def finish(chart: alt.TopLevelMixin, *, title: str, description: str, source: str,
