@@ -459,6 +459,27 @@ def indicators(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
                                        "kind", "status", "file", "breaks"])
 
 
+def incomplete_years(frame: pd.DataFrame, n: int = 31) -> pd.DataFrame:
+    """Runs of years in which a series has rows but fewer than ``n`` provinces have a value.
+
+    Columns ``start``, ``end`` (inclusive) and ``provinces`` (how many have a value in each of those years);
+    consecutive years with the same count form one run. Years without any row (between censuses, say)
+    are not gaps; a year with only the national figure is, with 0 provinces.
+    """
+    years = sorted(int(y) for y in frame["year"].unique())
+    held = frame[frame["province"] != NATIONAL].groupby("year")["province"].nunique()
+    runs = []
+    for year in years:
+        count = int(held.get(year, 0))
+        if count >= n:
+            continue
+        if runs and runs[-1]["end"] == year - 1 and runs[-1]["provinces"] == count:
+            runs[-1]["end"] = year
+        else:
+            runs.append({"start": year, "end": year, "provinces": count})
+    return pd.DataFrame(runs, columns=["start", "end", "provinces"])
+
+
 def status_counts(frame: pd.DataFrame) -> str:
     """'verified 1,200; reported 40' style count of row statuses."""
     counts = frame["status"].value_counts()
