@@ -141,7 +141,7 @@ def _label_table(html: str) -> str:
     return str(soup)
 
 
-def _lighten_pages(outdir: Path) -> None:
+def _rewrite_pages(outdir: Path) -> None:
     """Rewrite every page once the build is done.
 
     - remove the theme's 1.5 MB FontAwesome SVG-replacement script, from every page: the theme's
@@ -166,7 +166,7 @@ def _finish_site(app, exception):
     import vl_convert
 
     _publish_data(Path(app.outdir))
-    _lighten_pages(Path(app.outdir))
+    _rewrite_pages(Path(app.outdir))
     # Sphinx 7.4 does not re-copy a static file that changed since the last build into an existing
     # _build/html/_static, so an edited house stylesheet or script would not show until `make clean`.
     for asset in STATIC_DIR.iterdir():
