@@ -3,7 +3,7 @@
 For every page, at desktop and phone width: no console error, no request to any host but
 localhost (every other request is blocked, as if the network were unplugged), every chart drawn
 with SVG marks and none of its text cut off at the figure's edge, no serious or critical axe-core
-violation (desktop), every glued figure present in the page text, and no table wider than the
+violation, every glued figure present in the page text, and no table wider than the
 window (on a phone, tables of three or more columns become cards; on a desktop a wide table may
 scroll inside its own box). Screenshots go to _build/screenshots/. Runs on the book (_build/html,
 built by `make test-build`) and on a small fixture book built here from tests/fixtures/.
@@ -73,9 +73,8 @@ def check_page(browser, url: str, page_name: str, notebook: Path | None, shot_pr
                     assert value in text, f"{page_name}: glued figure {name} = {value!r} not in the page text"
             assert not cut, f"{page_name} ({viewport}): chart text cut off at the figure's edge: {cut}"
             assert not wide, f"{page_name} ({viewport}): tables wider than the window: {wide}"
-            if viewport == "desktop":
-                violations = sitecheck.severe_violations(page)
-                assert not violations, f"{page_name}: axe-core serious/critical violations:\n" + "\n".join(violations)
+            violations = sitecheck.severe_violations(page)
+            assert not violations, f"{page_name} ({viewport}): axe-core serious/critical violations:\n" + "\n".join(violations)
             seen[viewport] = {"charts": charts, "shot": shot}
     return seen
 
