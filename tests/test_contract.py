@@ -37,3 +37,18 @@ def test_nbval_rejects_a_doctored_key_figure():
         copy.unlink()
     assert result.returncode != 0, "nbval accepted a notebook whose stated figure no longer matches"
     assert "Cell outputs differ" in result.stdout and "ne_count  4" in result.stdout, result.stdout[-2000:]
+
+
+def test_only_exercise_solutions_print_a_bare_value():
+    """A cell that states figures ends with `_ = figures.state(...)`; without the `_ =`, the page (and the
+    printed handout) shows a stray value in a box. Bare values are for exercise solutions only."""
+    stray = []
+    for notebook in sorted((REPO / "chapters").glob("*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        for i, cell in enumerate(cells):
+            bare = [out for out in cell.get("outputs", []) if out.get("output_type") == "execute_result"
+                    and set(out.get("data", {})) == {"text/plain"}]
+            previous = "".join(cells[i - 1]["source"]) if i else ""
+            if bare and "{solution-start}" not in previous:
+                stray.append(f"{notebook.name} cell {i}: {''.join(bare[0]['data']['text/plain'])[:40]!r}")
+    assert not stray, "stray outputs outside exercise solutions:\n" + "\n".join(stray)
