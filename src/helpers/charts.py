@@ -453,7 +453,12 @@ def timeline_chart(events: pd.DataFrame, *, title: str, description: str, source
     now = int(events["end"].max()) + 2
     frame = events.assign(stop=events["end"] + 1, ago=now - events["start"], ago_stop=now - events["end"] - 1)
     first, last = int(events["start"].min()), int(events["end"].max())
-    ticks = [first] + [y for y in (1900, 1950, 1980, 2000, 2010, 2020) if first + 20 < y < last - 2] + [last]
+    # Round years as ticks: landmark years over a long span, every fifth year over a few decades.
+    if last - first > 60:
+        candidates, margin = (1900, 1950, 1980, 2000, 2010, 2020), 20
+    else:
+        candidates, margin = range(first // 5 * 5 + 5, last, 5), 3
+    ticks = [first] + [y for y in candidates if first + margin < y < last - 2] + [last]
     x = alt.X("ago:Q", title=None,
               scale=alt.Scale(type="symlog", constant=4, reverse=True, domain=[0, now - int(events["start"].min()) + 4]),
               axis=alt.Axis(values=[now - y for y in ticks], labelExpr=f"{now} - datum.value", labelOverlap=True))
