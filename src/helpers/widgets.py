@@ -22,6 +22,16 @@ def _span_slider(frames) -> w.IntRangeSlider:
                             description="Years", continuous_update=False)
 
 
+class _Live(w.VBox):
+    """Controls above outputs; ``refresh`` recomputes the outputs whenever a control changes."""
+
+    def _assemble(self, controls: tuple, outputs: tuple) -> None:
+        for control in controls:
+            control.observe(lambda _change: self.refresh(), names="value")
+        super().__init__([*controls, *outputs])
+        self.refresh()
+
+
 class ProvinceCard(w.VBox):
     """Pick a province; see its names, code and NBS region."""
 
@@ -43,7 +53,7 @@ class ProvinceCard(w.VBox):
         )
 
 
-class SeriesExplorer(w.VBox):
+class SeriesExplorer(_Live):
     """Pick a province and a span of years; read the change in a tidy series.
 
     ``frame`` is a tidy series from :func:`helpers.data.series`.
@@ -57,10 +67,7 @@ class SeriesExplorer(w.VBox):
                                  description="Province")
         self.years = _span_slider([frame])
         self.summary = w.HTML()
-        for control in (self.picker, self.years):
-            control.observe(lambda _change: self.refresh(), names="value")
-        super().__init__([self.picker, self.years, self.summary])
-        self.refresh()
+        self._assemble((self.picker, self.years), (self.summary,))
 
     def change(self) -> tuple[int, float, int, float] | None:
         """(first year, first value, last year, last value) within the selected span, or None."""
@@ -83,7 +90,7 @@ class SeriesExplorer(w.VBox):
                               f"{v1:,.4g} in {y1}{pct}")
 
 
-class CompareExplorer(w.VBox):
+class CompareExplorer(_Live):
     """Compare several provinces on one or more tidy series: first and last year of a span, and the change.
 
     ``frames`` maps a label (title and unit) to a tidy series from :func:`helpers.data.series`.
@@ -98,10 +105,7 @@ class CompareExplorer(w.VBox):
                                           rows=8, description="Provinces")
         self.years = _span_slider(frames.values())
         self.table = w.HTML()
-        for control in (self.series, self.provinces, self.years):
-            control.observe(lambda _change: self.refresh(), names="value")
-        super().__init__([self.series, self.provinces, self.years, self.table])
-        self.refresh()
+        self._assemble((self.series, self.provinces, self.years), (self.table,))
 
     def rows(self) -> pd.DataFrame:
         """Province, first year and value, last year and value, change in the span (held values only)."""
@@ -136,7 +140,7 @@ class CompareExplorer(w.VBox):
                             f"</thead><tbody>{''.join(cells)}</tbody></table>")
 
 
-class ProfileExplorer(w.VBox):
+class ProfileExplorer(_Live):
     """One province in one year across several series, beside a reference area (the 31 provinces
     together by default), e.g. a province's budget restated in yuan, per person and as shares of GDP.
 
@@ -154,10 +158,7 @@ class ProfileExplorer(w.VBox):
         self.year = w.IntSlider(value=int(years[-1]), min=int(years[0]), max=int(years[-1]), step=1,
                                 description="Year", continuous_update=False)
         self.table = w.HTML()
-        for control in (self.province, self.year):
-            control.observe(lambda _change: self.refresh(), names="value")
-        super().__init__([self.province, self.year, self.table])
-        self.refresh()
+        self._assemble((self.province, self.year), (self.table,))
 
     def _value(self, frame: pd.DataFrame, province: str) -> float | None:
         held = frame[(frame["province"] == province) & (frame["year"] == self.year.value)].dropna(subset=["value"])
@@ -179,7 +180,7 @@ class ProfileExplorer(w.VBox):
                             f"<th>{html.escape(self.reference)}</th></tr></thead><tbody>{body}</tbody></table>")
 
 
-class RelationExplorer(w.VBox):
+class RelationExplorer(_Live):
     """One series against another across provinces: pick the outcome and the years, read the correlation
     and the least-squares slope, and see where the Northeast sits relative to the line.
 
@@ -196,10 +197,7 @@ class RelationExplorer(w.VBox):
         self.span = _span_slider(outcomes.values())
         self.fit = w.Checkbox(value=True, description="Fit a line")
         self.summary = w.HTML()
-        for control in (self.outcome, self.span, self.fit):
-            control.observe(lambda _change: self.refresh(), names="value")
-        super().__init__([self.outcome, self.span, self.fit, self.summary])
-        self.refresh()
+        self._assemble((self.outcome, self.span, self.fit), (self.summary,))
 
     def pairs(self) -> pd.DataFrame:
         """x and the outcome's change between the span's ends, for provinces that have all three values."""
@@ -263,7 +261,7 @@ class IndicatorExplorer(w.VBox):
         self.children = [self.indicator, self.explorer]
 
 
-class ProjectionExplorer(w.VBox):
+class ProjectionExplorer(_Live):
     """Illustrative population projection: set fertility, net migration and the death-rate drift.
 
     ``bases`` has one row per province: province, year, population, birth_rate, death_rate,
@@ -286,10 +284,7 @@ class ProjectionExplorer(w.VBox):
         self.drift = w.Checkbox(value=False, description="Death rate keeps rising at its recent pace")
         self.summary = w.HTML()
         self.note = w.HTML(f"<small>{html.escape(PROJECTION_ASSUMPTIONS)}</small>")
-        for control in (self.picker, self.fertility, self.migration, self.drift):
-            control.observe(lambda _change: self.refresh(), names="value")
-        super().__init__([self.picker, self.fertility, self.migration, self.drift, self.summary, self.note])
-        self.refresh()
+        self._assemble((self.picker, self.fertility, self.migration, self.drift), (self.summary, self.note))
 
     def refresh(self) -> None:
         from helpers.demography import project
@@ -307,7 +302,7 @@ class ProjectionExplorer(w.VBox):
             f"under these assumptions.")
 
 
-class StayOrGo(w.VBox):
+class StayOrGo(_Live):
     """Illustrative 'stay or go' budget for a graduate: what is left each year in the home province
     and in a destination, from income and spending per person plus costs the reader adds.
 
@@ -327,10 +322,7 @@ class StayOrGo(w.VBox):
         self.rent = w.IntSlider(value=0, min=0, max=60000, step=1000, description="Extra rent away",
                                 continuous_update=False)
         self.summary = w.HTML()
-        for control in (self.home, self.away, self.premium, self.heating, self.rent):
-            control.observe(lambda _change: self.refresh(), names="value")
-        super().__init__([self.home, self.away, self.premium, self.heating, self.rent, self.summary])
-        self.refresh()
+        self._assemble((self.home, self.away, self.premium, self.heating, self.rent), (self.summary,))
 
     def left_over(self) -> tuple[float, float]:
         """(yuan left a year at home, yuan left a year away) under the current settings."""
