@@ -96,12 +96,23 @@ def with_gaps(frame: pd.DataFrame, by: str = "province") -> pd.DataFrame:
     """Number the unbroken runs of years in each group (column ``_segment``), so lines break at gaps.
 
     Builders draw one line per segment (``detail="_segment:N"``): a missing year ends a line and the
-    next sourced year starts a new one, instead of a straight line drawn across the gap.
+    next sourced year starts a new one, instead of a straight line drawn across the gap. When the frame
+    holds more than one vintage (``data.series(..., vintage="all")``), a change of vintage also ends a
+    line: two editions of a statistic are never joined into one line.
     """
-    ordered = frame.sort_values([by, "year"])
-    new_run = ordered.groupby(by)["year"].diff().ne(1)
-    run = new_run.groupby(ordered[by]).cumsum()
-    return ordered.assign(_segment=ordered[by].astype(str) + "#" + run.astype(str))
+    keys = [by] + (["vintage"] if mixes_vintages(frame) else [])
+    ordered = frame.sort_values([*keys, "year"])
+    new_run = ordered.groupby(keys)["year"].diff().ne(1)
+    run = new_run.groupby([ordered[k] for k in keys]).cumsum()
+    label = ordered[by].astype(str)
+    if len(keys) > 1:
+        label = label + "@" + ordered["vintage"].astype(str)
+    return ordered.assign(_segment=label + "#" + run.astype(str))
+
+
+def mixes_vintages(frame: pd.DataFrame) -> bool:
+    """True if ``frame`` holds figures of more than one vintage (edition) of a series."""
+    return "vintage" in frame and frame["vintage"].nunique() > 1
 
 
 def province_color(provinces: Sequence[str], highlight: Sequence[str] = NORTHEAST) -> alt.Color:
@@ -139,6 +150,11 @@ def line_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, 
             tooltip=["province:N", alt.Tooltip(f"{x}:Q", format="d"), alt.Tooltip(f"{y}:Q", format=",.4~g")],
         )
     )
+    if mixes_vintages(ordered):
+        # Each vintage its own dash pattern, named in a legend: the break between editions is drawn.
+        chart = chart.encode(strokeDash=alt.StrokeDash("vintage:N", title="Vintage"),
+                             tooltip=["province:N", "vintage:N", alt.Tooltip(f"{x}:Q", format="d"),
+                                      alt.Tooltip(f"{y}:Q", format=",.4~g")])
     return finish(chart, title=title, description=description, source=source,
                   subtitle=subtitle, data_url=data_url)
 

@@ -20,11 +20,14 @@ from typing import Callable
 
 import pandas as pd
 
+from helpers import checks
+
 REPO_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("DONGBEI_DATA_DIR", REPO_DIR / "data"))
 NATIONAL = "China"
 NORTHEAST = ("Liaoning", "Jilin", "Heilongjiang")
 SERIES_COLUMNS = ["province", "year", "value", "unit", "source_id", "status"]
+ALL_VINTAGES = "all"
 MAX_ERRORS_SHOWN = 10
 
 
@@ -61,6 +64,10 @@ def _describe(error, path: Path) -> str:
         where.append(f"line {error.row_number}")
     if getattr(error, "field_name", None):
         where.append(f"column {error.field_name!r}")
+    elif getattr(error, "label", None):
+        where.append(f"column {error.label!r}")  # an extra or misnamed header cell
+    elif getattr(error, "field_number", None):
+        where.append(f"column {error.field_number}")
     cell = getattr(error, "cell", None)
     value = f" (value {cell!r})" if cell not in (None, "") else ""
     return f"{', '.join(where)}: {error.type}{value}: {error.note}"
@@ -69,7 +76,16 @@ def _describe(error, path: Path) -> str:
 def validate(name: str, data_dir: str | os.PathLike | None = None) -> None:
     """Validate one resource against its schema; raise :class:`DataError` listing every problem."""
     base = _dir(data_dir)
-    mtimes = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in base.glob("*.csv")))
+    # The cache key covers every CSV *and* the descriptor: editing a schema re-validates.
+    mtimes = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                          for p in [*base.glob("*.csv"), base / "datapackage.json"] if p.exists()))
+    descriptor = _resource_descriptor(name, base)
+    # A table that this one points to (sources.csv) is validated first, under its own name, so that a
+    # bad source row is never reported as a problem of the series that cites it.
+    for fk in descriptor.get("schema", {}).get("foreignKeys", []):
+        target = fk["reference"].get("resource")
+        if target and target != name:
+            _validate_cached(target, str(base.resolve()), mtimes)
     _validate_cached(name, str(base.resolve()), mtimes)
 
 
@@ -84,12 +100,23 @@ def _validate_cached(name: str, base: str, _mtimes: tuple) -> None:
     pkg = Package(str(Path(base) / "datapackage.json"))
     report = pkg.get_resource(name).validate()
     if report.valid:
+        _check_rows(descriptor, path)
         return
     errors = [e for task in report.tasks for e in task.errors] + list(report.errors)
     lines = [_describe(e, path) for e in errors[:MAX_ERRORS_SHOWN]]
     more = f"\n  ... and {len(errors) - MAX_ERRORS_SHOWN} more" if len(errors) > MAX_ERRORS_SHOWN else ""
     raise DataError(f"{path}: {len(errors)} problem(s) found by validation against datapackage.json:\n  "
                     + "\n  ".join(lines) + more)
+
+
+def _check_rows(descriptor: dict, path: Path) -> None:
+    """What a schema cannot say: a table with no (or too few) data rows is not a table."""
+    minimum = descriptor.get("dongbei", {}).get("min_rows", 1)
+    with path.open(encoding="utf-8") as f:
+        rows = sum(1 for line in f if line.strip()) - 1
+    if rows < minimum:
+        raise DataError(f"{path}: {max(rows, 0)} data row(s) below the header; datapackage.json expects at "
+                        f"least {minimum} (dongbei.min_rows)")
 
 
 def _read(name: str, data_dir: Path) -> pd.DataFrame:
@@ -146,6 +173,7 @@ class Derived:
     formula: str
     inputs: tuple[str, ...]
     compute: Callable[[dict[str, pd.DataFrame]], pd.DataFrame]
+    vintage: str = "derived"
 
 
 def _same_vintage(frame: pd.DataFrame, areas: tuple[str, ...]) -> pd.DataFrame:
@@ -406,6 +434,39 @@ DERIVED: dict[str, Derived] = {
         "100 × (Liaoning + Jilin + Heilongjiang population) ÷ national population (population_yearend); "
         "only years where all four figures come from the same source (one vintage)",
         ("population_yearend",), lambda s: _share_of_national(s["population_yearend"])),
+    "gdp_share_of_provinces_compendium": Derived(
+        "Share of the 31 provinces' summed GDP, 1978-2008 (60-year compendium vintage)", "%",
+        "as gdp_share_of_provinces, computed on gdp_nominal_compendium: one vintage for all 31 provinces "
+        "in every year 1978-2008. Not to be joined to gdp_share_of_provinces (2006-2024) as one line: "
+        "2006-2008 are in both and show the break",
+        ("gdp_nominal@compendium_2010",),
+        lambda s: _shares_of_provinces(s["gdp_nominal@compendium_2010"]), vintage="compendium_2010"),
+    "gdp_per_capita_computed_compendium_relative": Derived(
+        "Computed GDP per capita relative to the 31 provinces together, 1979-2008 (compendium vintage)",
+        "% of the 31-province level",
+        "as gdp_per_capita_computed_relative, computed on gdp_nominal_compendium and "
+        "population_yearend_compendium (average of the year's opening and closing population, so 1979 is "
+        "the first year). Before 2005 some provinces count registered, not resident, people (see the "
+        "population notes), which raises their per-head figure where many residents are unregistered "
+        "migrants and lowers it where registered people live elsewhere",
+        ("gdp_nominal@compendium_2010", "population_yearend@compendium_2010"),
+        lambda s: _relative_to_aggregate(_per_capita_computed(s["gdp_nominal@compendium_2010"],
+                                                              s["population_yearend@compendium_2010"])),
+        vintage="compendium_2010"),
+    "transfer_payments_share_of_expenditure": Derived(
+        "Central transfer payments as a share of budget expenditure", "%",
+        "100 × central_transfer_payments ÷ budget_expenditure, same province and year; the Northeast and "
+        "the 31 provinces together divide summed transfers by summed expenditure (2019-2024; transfer "
+        "payments exclude tax rebates)",
+        ("central_transfer_payments", "budget_expenditure"),
+        lambda s: _ratio_of_sums(s["central_transfer_payments"], s["budget_expenditure"])),
+    "transfer_payments_per_capita": Derived(
+        "Central transfer payments per resident", "yuan per person",
+        "central_transfer_payments × 10^8 ÷ (average of the year-end population of the year and the year "
+        "before, population_yearend × 10^4); aggregates divide summed transfers by summed population",
+        ("central_transfer_payments", "population_yearend"),
+        lambda s: _ratio_of_sums(s["central_transfer_payments"], _mean_population(s["population_yearend"]),
+                                 factor=1e4)),
 }
 
 
@@ -413,22 +474,74 @@ def _series_resources(data_dir: Path) -> list[dict]:
     return [r for r in package(data_dir)["resources"] if r.get("dongbei", {}).get("kind") == "series"]
 
 
-def series(id: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
-    """A tidy, validated series: province, year, value, unit, source_id, status (and note).
+def _family(id: str, base: Path) -> list[dict]:
+    """The resource ``id`` and every resource that holds another vintage of it (``dongbei.family``)."""
+    main = _resource_descriptor(id, base)
+    return [main] + [r for r in package(base)["resources"] if r.get("dongbei", {}).get("family") == id]
 
-    ``id`` is a resource in ``datapackage.json`` or a derived series in :data:`DERIVED`.
+
+def vintages(id: str, data_dir: str | os.PathLike | None = None) -> dict[str, str]:
+    """The vintages (editions) of a published series, label -> description, across its family."""
+    base = _dir(data_dir)
+    out: dict[str, str] = {}
+    for res in _family(id, base):
+        meta = res.get("dongbei", {})
+        if "vintages" in meta:
+            out.update(meta["vintages"])
+        else:
+            out[meta.get("vintage", "as published")] = res["title"]
+    return out
+
+
+def _published(descriptor: dict, base: Path) -> pd.DataFrame:
+    """A validated, checked resource with a ``vintage`` column (from the file or the resource)."""
+    name = descriptor["name"]
+    frame = _read(name, base)
+    problems = checks.run(frame, descriptor, base / descriptor["path"], lambda other: _read(other, base))
+    if problems:
+        shown = "\n  ".join(problems[:MAX_ERRORS_SHOWN])
+        more = f"\n  ... and {len(problems) - MAX_ERRORS_SHOWN} more" if len(problems) > MAX_ERRORS_SHOWN else ""
+        raise DataError(f"{base / descriptor['path']}: {len(problems)} implausible value(s):\n  {shown}{more}")
+    if "vintage" not in frame:
+        frame["vintage"] = descriptor.get("dongbei", {}).get("vintage", "as published")
+    return frame
+
+
+def series(id: str, data_dir: str | os.PathLike | None = None, *, vintage: str | None = None) -> pd.DataFrame:
+    """A tidy, validated series: province, year, value, unit, source_id, status, note, vintage.
+
+    ``id`` is a resource in ``datapackage.json`` or a derived series in :data:`DERIVED` (an input written
+    ``"gdp_nominal@compendium_2010"`` asks for that vintage). ``vintage`` chooses an edition of a series
+    whose figures were published in several (:func:`vintages` lists them): ``None`` gives the series'
+    own resource, a label gives only that vintage (from whichever resource holds it), and ``"all"`` gives
+    every vintage, stacked, to be drawn with the break visible (``charts.line_chart`` refuses to join
+    two vintages in one line).
     """
     base = _dir(data_dir)
+    if "@" in id:
+        id, vintage = id.split("@", 1)
     if id in DERIVED:
+        if vintage is not None:
+            raise KeyError(f"{id!r} is derived; its vintage is fixed by its inputs ({', '.join(DERIVED[id].inputs)})")
         spec = DERIVED[id]
         frame = spec.compute({name: series(name, base) for name in spec.inputs})
-        frame = frame.assign(unit=spec.unit, source_id="project", status="derived", note=spec.formula)
+        frame = frame.assign(unit=spec.unit, source_id="project", status="derived", note=spec.formula,
+                             vintage=spec.vintage)
     else:
         descriptor = _resource_descriptor(id, base)
         if descriptor.get("dongbei", {}).get("kind") != "series":
             raise KeyError(f"{id!r} is a table, not a series; use provinces() or sources()")
-        frame = _read(id, base)
-    frame = frame.sort_values(["province", "year"], kind="stable").reset_index(drop=True)
+        if vintage is None:
+            frame = _published(descriptor, base)
+        else:
+            known = vintages(id, base)
+            if vintage != ALL_VINTAGES and vintage not in known:
+                raise KeyError(f"{id!r} has no vintage {vintage!r}; known: {', '.join(known)} (or 'all')")
+            parts = [_published(res, base) for res in _family(id, base)]
+            frame = pd.concat(parts, ignore_index=True)
+            if vintage != ALL_VINTAGES:
+                frame = frame[frame["vintage"] == vintage]
+    frame = frame.sort_values(["province", "year", "vintage"], kind="stable").reset_index(drop=True)
     extra = [c for c in frame.columns if c not in SERIES_COLUMNS]
     return frame[SERIES_COLUMNS + extra]
 
@@ -447,7 +560,8 @@ def indicators(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
             "breaks": res["dongbei"].get("breaks", ""),
         })
     for name, spec in DERIVED.items():
-        inputs = [s for s in spec.inputs if any(r["name"] == s for r in _series_resources(base))]
+        inputs = [s for s in spec.inputs
+                  if any(r["name"] == s.split("@")[0] for r in _series_resources(base))]
         if len(inputs) < len(spec.inputs):
             continue  # an input series is not in the package yet
         frame = series(name, base)

@@ -17,6 +17,17 @@ def _scroll_box(table: str, label: str) -> str:
             f"{table}</div>")
 
 
+SAFE_SCHEMES = ("http://", "https://")
+
+
+def safe_href(url: str) -> str:
+    """``url`` if it is an http(s) address, else ValueError: no ``javascript:`` or ``data:`` link is
+    ever written into a page, whatever the data say (the schema refuses them too)."""
+    if not url.strip().lower().startswith(SAFE_SCHEMES) or any(c in url for c in "\n\r\t <>\"'"):
+        raise ValueError(f"refusing to write a link to {url!r}: only http:// and https:// addresses are linked")
+    return url
+
+
 def _table(frame: pd.DataFrame, columns: dict[str, str], links: dict[str, str] | None = None,
            caption: str = "") -> str:
     """A plain, accessible HTML table. ``columns`` maps column -> header; ``links`` column -> href column."""
@@ -29,7 +40,7 @@ def _table(frame: pd.DataFrame, columns: dict[str, str], links: dict[str, str] |
             text = html.escape(str(row[column])) if pd.notna(row[column]) else ""
             href = row.get(links[column]) if column in links else None
             if isinstance(href, str) and href:
-                text = f'<a href="{html.escape(str(href))}">{text}</a>'
+                text = f'<a href="{html.escape(safe_href(href))}">{text}</a>'
             cells.append(f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
