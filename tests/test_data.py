@@ -46,7 +46,11 @@ def test_every_csv_in_data_is_described():
 def test_series_schema_is_complete(name):
     res = next(r for r in PACKAGE["resources"] if r["name"] == name)
     fields = {f["name"]: f for f in res["schema"]["fields"]}
-    assert list(fields) == ["province", "year", "value", "unit", "source_id", "status", "note"]
+    expected = ["province", "year", "value", "unit", "source_id", "status", "note"]
+    if "vintages" in res["dongbei"]:  # a file that mixes editions names each row's vintage
+        expected.append("vintage")
+        assert fields["vintage"]["constraints"]["enum"] == list(res["dongbei"]["vintages"])
+    assert list(fields) == expected
     assert fields["unit"]["constraints"]["enum"] == [res["dongbei"]["unit"]]
     assert set(fields["province"]["constraints"]["enum"]) == set(data.provinces()["province"]) | {"China"}
     assert res["schema"]["primaryKey"] == ["province", "year"]
@@ -442,3 +446,163 @@ def test_incomplete_years_groups_runs_of_missing_provinces():
     assert data.incomplete_years(census_like, n=2).empty
     gdp_runs = data.incomplete_years(data.series("gdp_nominal"))
     assert gdp_runs.iloc[0]["start"] == 1978 and gdp_runs["end"].max() < 2000  # the gap issue 3 could not close
+
+
+# ---- vintages -------------------------------------------------------------------------------------
+
+def test_gdp_covers_31_provinces_every_year_1978_2024_across_vintages():
+    gdp = data.series("gdp_nominal", vintage="all")
+    provinces = gdp[gdp["province"] != "China"]
+    counts = provinces.groupby("year")["province"].nunique()
+    assert set(range(1978, 2025)) <= set(counts.index)
+    assert counts.loc[1978:2024].eq(31).all(), counts[counts < 31]
+    assert gdp["source_id"].ne("").all() and gdp["status"].isin(["verified", "reported"]).all()
+    # One vintage for all 31 in each year: the compendium to 2008, the NBS portal from 2006.
+    compendium = data.series("gdp_nominal", vintage="compendium_2010")
+    assert compendium.query("province != 'China'").groupby("year")["province"].nunique().eq(31).all()
+    assert set(compendium["year"]) == set(range(1978, 2009))
+
+
+def test_compendium_is_a_separate_vintage_never_joined_silently():
+    default = data.series("gdp_nominal")
+    assert "compendium_2010" not in set(default["vintage"])
+    both = data.series("gdp_nominal", vintage="all")
+    overlap = both[(both["province"] == "Liaoning") & both["year"].between(2006, 2008)]
+    assert sorted(overlap["vintage"].unique()) == ["compendium_2010", "nbs_portal_2025"]
+    with pytest.raises(KeyError, match="compendium_2010"):
+        data.series("gdp_nominal", vintage="no_such_vintage")
+
+
+def test_compendium_national_gdp_comes_from_a_stated_national_source():
+    china = data.series("gdp_nominal", vintage="compendium_2010").query("province == 'China'")
+    assert set(china["source_id"]) == {"nbs_csy2010_t2_1"}
+    assert china.set_index("year").loc[1978, "value"] == 3645.2  # CSY2010 table 2-1, not the file's row
+
+
+def test_compendium_spot_checks_match_the_printed_compendium():
+    gdp = data.series("gdp_nominal", vintage="compendium_2010").set_index(["province", "year"])["value"]
+    # Values the data inbox records as equal to the compendium itself.
+    assert gdp[("Liaoning", 1978)] == 229.2 and gdp[("Jiangsu", 1978)] == 249.24
+    assert gdp[("Heilongjiang", 1990)] == 715.23 and gdp[("Guangdong", 1990)] == 1559.03
+    rounded = data.series("gdp_nominal", vintage="compendium_2010").set_index(["province", "year"])["note"]
+    assert "whole number" in rounded[("Jilin", 1978)]
+
+
+def test_compendium_share_runs_1978_2008_and_its_break_with_the_portal_vintage_is_measurable():
+    old = data.series("gdp_share_of_provinces_compendium").query("province == 'Northeast'").set_index("year")
+    new = data.series("gdp_share_of_provinces").query("province == 'Northeast'").set_index("year")
+    assert list(old.index) == list(range(1978, 2009))
+    assert (old["vintage"] == "compendium_2010").all()
+    # The same years in two editions differ: that difference is the break the appendix shows.
+    gap = (old.loc[2006:2008, "value"] - new.loc[2006:2008, "value"]).abs()
+    assert gap.gt(0.1).all(), gap
+
+
+def test_population_compendium_flags_registered_population():
+    pop = data.series("population_yearend", vintage="compendium_2010").set_index(["province", "year"])
+    assert "registered" in pop.loc[("Shanghai", 2000), "note"]
+    assert "registered" not in pop.loc[("Shanghai", 2005), "note"]
+
+
+def test_a_line_never_joins_two_vintages():
+    from helpers import charts
+
+    frame = data.series("gdp_nominal", vintage="all").query("province == 'Liaoning'")
+    segments = charts.with_gaps(frame)
+    assert segments.groupby("_segment")["vintage"].nunique().eq(1).all()
+    spec = charts.line_chart(frame, y_title="GDP", title="t", description="d", source="s").to_dict()
+    assert spec["encoding"]["strokeDash"]["field"] == "vintage"
+    single = charts.line_chart(data.series("gdp_nominal").query("province == 'Jilin' and year >= 2006"),
+                               y_title="GDP", title="t", description="d", source="s").to_dict()
+    assert "strokeDash" not in single["encoding"]
+
+
+# ---- plausibility checks and loader messages ------------------------------------------------------
+
+def _line_of(path, province, year):
+    with path.open(encoding="utf-8", newline="") as f:
+        for number, row in enumerate(csv.reader(f), start=1):
+            if row[:2] == [province, str(year)]:
+                return number
+    raise AssertionError(f"{province} {year} not in {path}")
+
+
+@pytest.mark.parametrize("name,province,year", [
+    ("gdp_nominal", "Ningxia", 2015), ("gdp_nominal_compendium", "Qinghai", 1990),
+    ("population_yearend", "Tibet", 2012), ("budget_revenue", "Hainan", 2020)])
+def test_a_tenfold_value_in_a_small_province_is_refused(data_copy, name, province, year):
+    path = data_copy / f"{name}.csv"
+    line = _line_of(path, province, year)
+    rewrite(path, lambda rows: rows[line - 1].__setitem__(2, str(float(rows[line - 1][2]) * 10)))
+    family = name.removesuffix("_compendium")
+    vintage = "compendium_2010" if name.endswith("_compendium") else None
+    with pytest.raises(data.DataError) as err:
+        data.series(family, data_copy, vintage=vintage)
+    assert f"{name}.csv, line {line}, column 'value'" in str(err.value), str(err.value)
+
+
+def test_provinces_far_from_the_national_total_are_refused(data_copy):
+    path = data_copy / "population_yearend.csv"
+    line = _line_of(path, "China", 2015)
+    rewrite(path, lambda rows: rows[line - 1].__setitem__(2, str(float(rows[line - 1][2]) * 1.2)))
+    with pytest.raises(data.DataError, match=r"population_yearend\.csv, line \d+, column 'value': in 2015 the 31 "
+                       r"provinces sum to"):
+        data.series("population_yearend", data_copy)
+
+
+def test_a_header_only_csv_is_refused(data_copy):
+    path = data_copy / "trade_total.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"trade_total\.csv: 0 data row\(s\).*min_rows"):
+        data.series("trade_total", data_copy)
+
+
+def test_a_bad_source_row_is_reported_under_sources_csv(data_copy):
+    rewrite(data_copy / "sources.csv", lambda rows: rows[5].__setitem__(4, "javascript:alert(1)"))
+    with pytest.raises(data.DataError) as err:
+        data.series("gdp_nominal", data_copy)
+    message = str(err.value)
+    assert message.startswith(str(data_copy / "sources.csv")) and "line 6, column 'url'" in message, message
+
+
+def test_only_http_links_are_written():
+    from helpers import tables
+
+    assert tables.safe_href("https://www.stats.gov.cn/") == "https://www.stats.gov.cn/"
+    for bad in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "https://x\" onmouseover=\"y"):
+        with pytest.raises(ValueError, match="only http"):
+            tables.safe_href(bad)
+    frame = pd.DataFrame({"title": ["x"], "link": ["javascript:alert(1)"]})
+    with pytest.raises(ValueError):
+        tables._table(frame, {"title": "Title"}, links={"title": "link"})
+
+
+def test_an_extra_column_is_named(data_copy):
+    def add_column(rows):
+        rows[0].append("comment")
+        for row in rows[1:]:
+            row.append("")
+    rewrite(data_copy / "trade_total.csv", add_column)
+    with pytest.raises(data.DataError, match=r"trade_total\.csv.*column 'comment'"):
+        data.series("trade_total", data_copy)
+
+
+def test_editing_the_descriptor_invalidates_the_validation_cache(data_copy):
+    data.series("trade_total", data_copy)  # valid, and cached
+    package = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["name"] == "trade_total")
+    next(f for f in resource["schema"]["fields"] if f["name"] == "value")["constraints"]["maximum"] = 1
+    (data_copy / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"trade_total\.csv.*constraint"):
+        data.series("trade_total", data_copy)
+
+
+def test_declared_exemptions_state_a_reason():
+    for res in PACKAGE["resources"]:
+        for exempt in res.get("dongbei", {}).get("checks", {}).get("exempt", []):
+            assert {"province", "year", "why"} <= set(exempt) and len(exempt["why"]) > 20, (res["name"], exempt)
+
+
+def test_every_source_url_opens_in_a_browser():
+    urls = data.sources()["url"]
+    assert urls[urls != ""].str.match(r"https?://").all()
