@@ -569,7 +569,9 @@ def test_only_http_links_are_written():
     from helpers import tables
 
     assert tables.safe_href("https://www.stats.gov.cn/") == "https://www.stats.gov.cn/"
-    for bad in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "https://x\" onmouseover=\"y"):
+    assert tables.safe_href("../data/gdp_nominal.csv") == "../data/gdp_nominal.csv"
+    for bad in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "https://x\" onmouseover=\"y",
+                "//evil.example/x", "vbscript:x"):
         with pytest.raises(ValueError, match="only http"):
             tables.safe_href(bad)
     frame = pd.DataFrame({"title": ["x"], "link": ["javascript:alert(1)"]})

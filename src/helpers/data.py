@@ -619,3 +619,37 @@ def northeast_total(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows for 'Northeast': the sum of the three provinces in years where all three come from one
     source (one vintage); other years are left out, never patched from another source."""
     return _northeast_total(frame)
+
+
+def vintage_table(id: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """One row per vintage of a published series: label, description, years, provinces, rows."""
+    frame = series(id, data_dir, vintage=ALL_VINTAGES)
+    rows = []
+    for label, description in vintages(id, data_dir).items():
+        part = frame[frame["vintage"] == label]
+        if part.empty:
+            continue
+        provinces = part.loc[part["province"] != NATIONAL, "province"].nunique()
+        rows.append({"series": id, "vintage": label, "description": description,
+                     "years": f"{part['year'].min()}–{part['year'].max()}", "provinces": provinces,
+                     "national": bool((part["province"] == NATIONAL).any()), "rows": len(part)})
+    return pd.DataFrame(rows)
+
+
+def vintage_break(id: str, old: str, new: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The same province-years in two vintages: old and new value and the revision in % of the old.
+
+    Only years both vintages hold; the 31 provinces, plus 'Northeast' (the three summed) where all three
+    are in both. This is the size of the break a chart must draw where one vintage ends and another begins.
+    """
+    frame = series(id, data_dir, vintage=ALL_VINTAGES)
+    frame = frame[frame["province"] != NATIONAL]
+    a = frame[frame["vintage"] == old].set_index(["province", "year"])["value"]
+    b = frame[frame["vintage"] == new].set_index(["province", "year"])["value"]
+    both = pd.concat({"old": a, "new": b}, axis=1, join="inner")
+    ne = both[both.index.get_level_values("province").isin(NORTHEAST)]
+    complete = ne.groupby(level="year").size() == len(NORTHEAST)
+    ne_sum = ne.groupby(level="year").sum()[complete]
+    ne_sum.index = pd.MultiIndex.from_product([["Northeast"], ne_sum.index], names=["province", "year"])
+    out = pd.concat([both, ne_sum]).reset_index()
+    return out.assign(revision_pct=100 * (out["new"] / out["old"] - 1))

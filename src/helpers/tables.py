@@ -21,10 +21,14 @@ SAFE_SCHEMES = ("http://", "https://")
 
 
 def safe_href(url: str) -> str:
-    """``url`` if it is an http(s) address, else ValueError: no ``javascript:`` or ``data:`` link is
-    ever written into a page, whatever the data say (the schema refuses them too)."""
-    if not url.strip().lower().startswith(SAFE_SCHEMES) or any(c in url for c in "\n\r\t <>\"'"):
-        raise ValueError(f"refusing to write a link to {url!r}: only http:// and https:// addresses are linked")
+    """``url`` if it is an http(s) address or a relative path within the site, else ValueError: no
+    ``javascript:`` or ``data:`` link is ever written into a page, whatever the data say (the schema of
+    ``sources.csv`` refuses them too)."""
+    head = url.strip().lower().split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    relative = ":" not in head and not url.startswith("//")
+    if not (url.strip().lower().startswith(SAFE_SCHEMES) or relative) or any(c in url for c in "\n\r\t <>\"'"):
+        raise ValueError(f"refusing to write a link to {url!r}: only http:// and https:// addresses "
+                         f"(or paths within the site) are linked")
     return url
 
 
