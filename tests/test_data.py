@@ -608,3 +608,16 @@ def test_declared_exemptions_state_a_reason():
 def test_every_source_url_opens_in_a_browser():
     urls = data.sources()["url"]
     assert urls[urls != ""].str.match(r"https?://").all()
+
+
+def test_vintage_table_and_break_are_computed_from_the_files():
+    table = data.vintage_table("gdp_nominal").set_index("vintage")
+    assert table.loc["compendium_2010", "years"] == "1978–2008" and table.loc["compendium_2010", "provinces"] == 31
+    revision = data.vintage_break("gdp_nominal", "compendium_2010", "nbs_portal_2025")
+    assert set(revision["year"]) == {2006, 2007, 2008}
+    assert revision["province"].nunique() == 32  # 31 provinces and the Northeast summed
+    row = revision[(revision["province"] == "Jilin") & (revision["year"] == 2006)].iloc[0]
+    gdp = data.series("gdp_nominal", vintage="all").query("province == 'Jilin' and year == 2006")
+    by_vintage = gdp.set_index("vintage")["value"]
+    assert row["old"] == by_vintage["compendium_2010"] and row["new"] == by_vintage["nbs_portal_2025"]
+    assert row["revision_pct"] == pytest.approx(100 * (row["new"] / row["old"] - 1))
