@@ -511,7 +511,8 @@ def test_a_line_never_joins_two_vintages():
     segments = charts.with_gaps(frame)
     assert segments.groupby("_segment")["vintage"].nunique().eq(1).all()
     spec = charts.line_chart(frame, y_title="GDP", title="t", description="d", source="s").to_dict()
-    assert spec["encoding"]["strokeDash"]["field"] == "vintage"
+    assert spec["encoding"]["strokeDash"]["field"] == "edition"
+    assert "compendium" in str(spec["transform"])  # the legend names the edition for readers
     single = charts.line_chart(data.series("gdp_nominal").query("province == 'Jilin' and year >= 2006"),
                                y_title="GDP", title="t", description="d", source="s").to_dict()
     assert "strokeDash" not in single["encoding"]
