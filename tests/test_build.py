@@ -5,6 +5,7 @@ _config.yml and extensions, this checkout's .venv):
   only printed them (it re-reads every page from a fresh environment);
 - a failed build publishes nothing: `_build/html` is either the previous good site or absent;
 - an interrupted `make book` followed by another publishes a complete site (search index included);
+- a notebook stored with an error output fails the build, unless the cell is tagged raises-exception.
 """
 
 from __future__ import annotations
@@ -116,5 +117,18 @@ def test_an_interrupted_build_then_another_publishes_the_whole_site(tmp_path):
     site = book / "_build" / "html"
     assert {f"{p}.html" for p in PAGES} <= {p.name for p in site.glob("*.html")}
     assert indexed_pages(site) == set(PAGES), "the search index does not cover every page"
-    # The tagged cell's traceback is expected, so it builds.
+    # The tagged cell's traceback is expected, so it builds; the next test removes the tag.
     assert "ZeroDivisionError" in (site / "numbers.html").read_text(encoding="utf-8")
+
+
+def test_a_stored_error_output_fails_the_build_and_keeps_the_previous_site(tmp_path):
+    book = tiny_book(tmp_path)
+    assert make(book, "book").returncode == 0
+    before = (book / "_build" / "html" / "numbers.html").read_bytes()
+    nbformat.write(error_notebook(tagged=False), book / "numbers.ipynb")
+    failed = make(book, "book")
+    assert failed.returncode != 0, "a notebook with a stored traceback was published"
+    assert "numbers.ipynb" in failed.output and "cell 3" in failed.output and "ZeroDivisionError" in failed.output
+    assert (book / "_build" / "html" / "numbers.html").read_bytes() == before, "the good site was replaced"
+    strict = make(book, "test-build")
+    assert strict.returncode != 0 and "numbers.ipynb" in strict.output
