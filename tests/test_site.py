@@ -210,8 +210,15 @@ def test_search_works_although_chapters_do_not_load_the_index(browser, book_url)
         page.on("requestfinished", lambda req: loaded.append(req.url))
         page.goto(book_url + "chapters/03_fiscal_transfers.html", wait_until="networkidle")
         assert not any("searchindex.js" in u for u in loaded)
-        page.keyboard.press("Control+k")
-        box = page.locator("input[name='q']:visible").first
+        # A key press right after load can arrive before Chromium delivers input to the page and be
+        # lost (issue 19). So wait until the theme has wired its search buttons, then click one:
+        # Playwright clicks only once the button is visible, stable and hit by the pointer.
+        page.wait_for_function(
+            "[...document.querySelectorAll('.search-button__button')].some(b => typeof b.onclick === 'function')",
+            timeout=20_000)
+        page.locator(".search-button__button:visible").first.click()
+        box = page.locator("#pst-search-dialog input[name='q']")
+        box.wait_for(state="visible", timeout=10_000)
         box.fill("self-sufficiency")
         box.press("Enter")
         page.wait_for_url("**/search.html?q=self-sufficiency*")
