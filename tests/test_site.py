@@ -66,6 +66,10 @@ def check_page(browser, url: str, page_name: str, notebook: Path | None, shot_pr
             assert not page.problems["foreign"], f"{page_name} ({viewport}) requested other hosts: {page.problems['foreign']}"
             assert not page.problems["console"], f"{page_name} ({viewport}) console errors: {page.problems['console']}"
             assert not page.problems["http"], f"{page_name} ({viewport}) failed requests: {page.problems['http']}"
+            icon = page.evaluate("document.querySelector(\"link[rel~='icon']\")?.href")
+            assert icon, f"{page_name}: no <link rel=icon>, so browsers request /favicon.ico (a 404)"
+            answer = page.request.get(icon)
+            assert answer.ok and answer.headers["content-type"].startswith("image/"), f"{page_name}: icon {icon}: {answer.status}"
             broken = [c for c in charts if c["rendered"] != "true" or c["marks"] == 0]
             assert not broken, f"{page_name} ({viewport}): charts not drawn: {broken}"
             text = page.inner_text("main")

@@ -6,7 +6,8 @@ Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It
   ``_static/vendor/`` (generated at build time, never committed);
 * adds that bundle and ``dongbei-charts.js`` only to pages that contain a chart, so text pages stay
   light and the bundle (one versioned file) is cached across pages;
-* adds the house stylesheet to every page and removes the unused thebe scripts;
+* adds the house stylesheet and the book's icon (``static/favicon.svg``) to every page and removes the
+  unused thebe scripts;
 * drops the theme's 1.5 MB FontAwesome script (the theme CSS already has the icon font);
 * labels every body cell of a table of three or more columns with its column heading
   (``data-label``), so that on a phone ``dongbei.css`` can show each row as a card instead of a table
@@ -67,6 +68,10 @@ def vega_bundle_name() -> str:
 
 def _add_static_path(app, config):
     config.html_static_path.append(str(STATIC_DIR))
+    # The book's own icon (static/favicon.svg, drawn for it): every page links it, so browsers do not
+    # ask for a /favicon.ico that does not exist (a 404 in the console of a real host).
+    if not config.html_favicon:
+        config.html_favicon = str(STATIC_DIR / "favicon.svg")
 
 
 def _is_thebe(script) -> bool:
