@@ -6,7 +6,7 @@ Usage: python scripts/build.py [--strict] [--site _build/html] [--work _build/wo
 leaves a site that looks complete but is not (a failed strict build with ``--keep-going`` still writes
 every page; an interrupted build followed by another one indexes only the pages the second one wrote).
 Here the HTML is built in ``WORK/_build/html``, emptied first, and only a build that exits 0 replaces
-``SITE`` (by renaming, so readers of ``SITE`` see the old site or the new one, never half of each).
+``SITE`` (by two renames: the published folder is never a mix of old and new pages).
 A failed build leaves ``SITE`` as it was and says so. The doctrees stay in ``WORK/_build/.doctrees``, so
 ``make book`` re-reads only the pages that changed.
 
