@@ -110,6 +110,15 @@ def test_renderer_turns_vegalite_into_offline_placeholder_and_widgets_into_a_not
     assert render.OfflineMimeRenderer.handle_mime(None, Data("text/plain", "x"), False) is None
 
 
+def test_chart_payload_carries_no_markup_so_no_note_can_cut_the_page_short():
+    """'<!--<script>' in a spec once made the HTML parser swallow the rest of the page (issue 19)."""
+    note = "<!--<script> Jilin & Liaoning </script> -->"
+    html = render.chart_html({"description": "d", "mark": "point", "note": note})
+    payload = html.split('class="dongbei-vega-spec">')[1].rsplit("</script>", 1)[0]
+    assert not {"<", ">", "&"} & set(payload), payload
+    assert json.loads(payload)["note"] == note
+
+
 def test_pick_province_chart_binds_a_dropdown_that_runs_without_a_kernel():
     frame = small_series().assign(province=["Northeast", "Northeast", "Jiangsu", "Jiangsu", "China", "China"])
     spec = charts.pick_province_chart(frame, y_title="u", title="t", description="d", source="s",

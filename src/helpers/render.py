@@ -32,11 +32,17 @@ WIDGET_NOTE = (
 )
 
 
+JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def chart_html(spec: dict[str, Any]) -> str:
     """The HTML placeholder for one Vega-Lite spec (drawn by dongbei-charts.js)."""
     description = spec.get("description") or ""
     payload = json.dumps(spec, separators=(",", ":"), ensure_ascii=False)
-    payload = payload.replace("</", "<\\/")  # never close the script element early
+    # Inside <script>, "</script" ends the element and "<!--<script" makes the parser swallow the rest
+    # of the page; escaping every < > & as a JSON \u escape leaves no markup at all (JSON.parse reads
+    # the same strings back).
+    payload = payload.translate(JSON_IN_HTML)
     return (
         f'<figure class="dongbei-vega" aria-label="{html.escape(description)}">'
         f'<div class="dongbei-vega-target"></div>'

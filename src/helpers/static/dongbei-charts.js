@@ -3,7 +3,16 @@
 // Loaded as a module after the bundle, so vegaEmbed is defined when this runs.
 const figures = document.querySelectorAll("figure.dongbei-vega");
 for (const figure of figures) {
-  const spec = JSON.parse(figure.querySelector("script.dongbei-vega-spec").textContent);
+  let spec;
+  try {
+    spec = JSON.parse(figure.querySelector("script.dongbei-vega-spec").textContent);
+  } catch (error) {
+    // A spec that does not parse is a broken chart: say so (the site tests look for this) and go on
+    // drawing the others.
+    figure.dataset.rendered = "error";
+    console.error("chart spec is not valid JSON:", error);
+    continue;
+  }
   const target = figure.querySelector(".dongbei-vega-target");
   window
     .vegaEmbed(target, spec, {
