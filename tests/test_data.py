@@ -663,3 +663,10 @@ def test_old_age_dependency_is_65plus_over_the_remainder():
     key = ("Liaoning", 2020)
     assert ratio[key] == pytest.approx(100 * old[key] / (100 - young[key] - old[key]))
     assert ratio.xs(2020, level="year").index.nunique() == 32
+
+
+def test_computed_per_capita_is_labelled_with_the_edition_it_uses():
+    # Labelled nbs_portal_2025: every GDP figure it divides must be of that edition.
+    frame = data.series("gdp_per_capita_computed")
+    gdp = data.series("gdp_nominal").query("vintage == 'nbs_portal_2025'")
+    assert set(frame["year"]) <= set(gdp["year"]) and (frame["vintage"] == "nbs_portal_2025").all()

@@ -356,18 +356,21 @@ DERIVED: dict[str, Derived] = {
         "together; only "
         "years in which all 31 GDP figures and all 62 population figures each come from one source",
         ("gdp_nominal", "population_yearend"),
-        lambda s: _per_capita_computed(s["gdp_nominal"], s["population_yearend"])),
+        lambda s: _per_capita_computed(s["gdp_nominal"], s["population_yearend"]),
+        vintage="nbs_portal_2025"),
     "gdp_per_capita_computed_relative": Derived(
         "Computed GDP per capita relative to the 31 provinces together", "% of the 31-province level",
         "100 × gdp_per_capita_computed of a province ÷ that of the 31 provinces together, same year",
         ("gdp_nominal", "population_yearend"),
-        lambda s: _relative_to_aggregate(_per_capita_computed(s["gdp_nominal"], s["population_yearend"]))),
+        lambda s: _relative_to_aggregate(_per_capita_computed(s["gdp_nominal"], s["population_yearend"])),
+        vintage="nbs_portal_2025"),
     "gdp_per_capita_computed_rank": Derived(
         "Rank of computed GDP per capita among the 31 provinces", "rank (1 = highest)",
         "rank of gdp_per_capita_computed among the 31 provinces in each year (ties share the better rank)",
         ("gdp_nominal", "population_yearend"),
         lambda s: _rank(_per_capita_computed(s["gdp_nominal"], s["population_yearend"]).query(
-            "province not in ['31 provinces', 'Northeast']"))),
+            "province not in ['31 provinces', 'Northeast']")),
+        vintage="nbs_portal_2025"),
     "gdp_nominal_northeast": Derived(
         "GDP of the Northeast (Liaoning + Jilin + Heilongjiang), current prices", "100 million yuan",
         "sum of gdp_nominal over the three provinces; only years where all three were read in the "
