@@ -447,3 +447,21 @@ def test_line_fit_recovers_a_known_line_and_names_who_lies_below():
     assert abs(fit.predict(10) - 22.0) < 1e-9 and 0.99 < fit.r < 1
     with pytest.raises(ValueError, match="three pairs"):
         line_fit(x.iloc[:2], y)
+
+
+def test_regression_matches_least_squares_and_refuses_too_few_rows():
+    import numpy as np
+
+    from helpers.stats import regression
+
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame({"a": rng.normal(size=20), "b": rng.normal(size=20)}, index=[f"p{i}" for i in range(20)])
+    y = 1.0 + 2.0 * x["a"] - 0.5 * x["b"] + rng.normal(scale=0.1, size=20)
+    fit = regression(y, x)
+    design = np.column_stack([np.ones(20), x["a"], x["b"]])
+    expected, *_ = np.linalg.lstsq(design, y.to_numpy(), rcond=None)
+    assert np.allclose(fit.coef.to_numpy(), expected)
+    assert fit.n == 20 and fit.p["a"] < 0.001 and (fit.se > 0).all()
+    assert fit.residuals.index.tolist() == x.index.tolist()
+    with pytest.raises(ValueError, match="at least 5"):
+        regression(y.iloc[:4], x.iloc[:4])

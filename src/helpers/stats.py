@@ -1,4 +1,5 @@
-"""Least-squares lines across provinces: the one fit behind the scatter charts' prose and the explorers."""
+"""Least-squares fits across provinces: the line behind the scatter charts' prose and the explorers, and
+regressions with controls (statsmodels, robust standard errors) where a line alone would be confounded."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 
 
 @dataclass(frozen=True)
@@ -38,3 +40,34 @@ def line_fit(x: pd.Series, y: pd.Series) -> LineFit:
     residuals = pairs["y"] - (intercept + slope * pairs["x"])
     return LineFit(n=len(pairs), r=float(pairs["x"].corr(pairs["y"])), slope=float(slope),
                    intercept=float(intercept), residuals=residuals)
+
+
+@dataclass(frozen=True)
+class Regression:
+    """Ordinary least squares of y on several x, with heteroskedasticity-robust (HC1) standard errors."""
+
+    n: int
+    coef: pd.Series  # by regressor, "const" first
+    se: pd.Series
+    p: pd.Series
+    r2: float
+    residuals: pd.Series  # by the inputs' index (e.g. province)
+
+    def below(self, names) -> list[str]:
+        """Those of ``names`` whose outcome lies below the fitted value (in the order given)."""
+        return [name for name in names if name in self.residuals.index and self.residuals[name] < 0]
+
+
+def regression(y: pd.Series, x: pd.DataFrame) -> Regression:
+    """OLS of ``y`` on the columns of ``x`` plus a constant, aligned on their index; rows with a gap dropped.
+
+    Standard errors are HC1 (robust to unequal variances across provinces), computed by statsmodels.
+    Raises ``ValueError`` with fewer than ``len(x.columns) + 3`` complete rows.
+    """
+    rows = x.join(y.rename("_y"), how="inner").dropna()
+    if len(rows) < len(x.columns) + 3:
+        raise ValueError(f"a regression on {len(x.columns)} variable(s) needs at least {len(x.columns) + 3} "
+                         f"complete rows; got {len(rows)}")
+    fit = sm.OLS(rows["_y"], sm.add_constant(rows[list(x.columns)], has_constant="add")).fit(cov_type="HC1")
+    return Regression(n=int(fit.nobs), coef=fit.params, se=fit.bse, p=fit.pvalues, r2=float(fit.rsquared),
+                      residuals=fit.resid)
