@@ -112,7 +112,7 @@ def with_gaps(frame: pd.DataFrame, by: str = "province") -> pd.DataFrame:
 
 # Short names for the editions a reader sees in a chart legend (the ids stay in the data).
 EDITION_LABELS = {
-    "compendium_2010": "60-year compendium (2010)",
+    "compendium_2010": "compendium (2010)",
     "nbs_portal_2025": "NBS, revised 2025",
     "nbs_portal_2021": "NBS, as of 2021",
     "yearbook": "yearbooks",
@@ -144,13 +144,14 @@ def _edition_expression(vintages) -> str:
 
 
 def _dash_editions(chart: alt.Chart, frame: pd.DataFrame, x: str = "year", y: str = "value") -> alt.Chart:
-    """If ``frame`` holds several editions, give each its own dash pattern, named in a legend under the
-    chart (where it fits a phone) and in the tooltip: the break between editions is drawn."""
+    """If ``frame`` holds several editions, give each its own dash pattern, named in a legend above the plot
+    (in two columns, so that it fits a phone beside the province legend below) and in the tooltip: the break
+    between editions is drawn."""
     if not mixes_vintages(frame):
         return chart
     return chart.transform_calculate(edition=_edition_expression(frame["vintage"].unique())).encode(
         strokeDash=alt.StrokeDash("edition:N", title="Edition",
-                                  legend=alt.Legend(orient="bottom", columns=1, labelLimit=280)),
+                                  legend=alt.Legend(orient="top", columns=2, labelLimit=280)),
         tooltip=["province:N", "edition:N", alt.Tooltip(f"{x}:Q", format="d"),
                  alt.Tooltip(f"{y}:Q", format=",.4~g")])
 
