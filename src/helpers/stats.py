@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,6 @@ def regression(y: pd.Series, x: pd.DataFrame) -> Regression:
     if len(rows) < len(x.columns) + 3:
         raise ValueError(f"a regression on {len(x.columns)} variable(s) needs at least {len(x.columns) + 3} "
                          f"complete rows; got {len(rows)}")
-    fit = sm.OLS(rows["_y"], sm.add_constant(rows[list(x.columns)], has_constant="add")).fit(cov_type="HC1")
+    fit = OLS(rows["_y"], add_constant(rows[list(x.columns)], has_constant="add")).fit(cov_type="HC1")
     return Regression(n=int(fit.nobs), coef=fit.params, se=fit.bse, p=fit.pvalues, r2=float(fit.rsquared),
                       residuals=fit.resid)
