@@ -1,33 +1,126 @@
-// Draws every Vega-Lite chart on the page with the self-hosted bundle (window.vegaEmbed).
-// Each chart is a <figure class="dongbei-vega"> holding its spec as JSON (see helpers/render.py).
-// Loaded as a module after the bundle, so vegaEmbed is defined when this runs.
-const figures = document.querySelectorAll("figure.dongbei-vega");
-for (const figure of figures) {
-  const spec = JSON.parse(figure.querySelector("script.dongbei-vega-spec").textContent);
-  const target = figure.querySelector(".dongbei-vega-target");
-  window
-    .vegaEmbed(target, spec, {
-      renderer: "svg",
-      actions: { export: true, source: false, compiled: false, editor: false },
-    })
-    .then(() => {
-      // vega-embed's actions menu is a <summary> holding only an icon: give it a name.
-      for (const summary of target.querySelectorAll("summary")) {
-        summary.setAttribute("aria-label", "Chart actions: save as SVG or PNG");
-      }
-      figure.dataset.rendered = "true";
-      const meta = (spec.usermeta || {}).dongbei || {};
-      if (meta.data_url) {
-        const caption = document.createElement("figcaption");
-        const link = document.createElement("a");
-        link.href = meta.data_url;
-        link.textContent = meta.data_label || "Download the data behind this chart (CSV)";
-        caption.append(link);
-        figure.append(caption);
-      }
-    })
-    .catch((error) => {
-      figure.dataset.rendered = "error";
-      console.error("chart failed to render:", error);
+// Charts on the static site (see helpers/render.py). Every chart arrives drawn: an SVG made at build
+// time, readable without this script. This script adds, where a reader interacts:
+// - tooltips: each mark carries Vega-Lite's own description of its values (aria-label), shown on
+//   hover, focus or touch; no chart library is needed for that;
+// - live charts: a chart with parameters (sliders, dropdowns) also carries its spec, compiled to Vega
+//   at build time. When it comes into view, or is touched, the Vega runtime served by the site is
+//   loaded (once per page, cached across pages) and the picture is swapped for the live chart.
+const script = document.querySelector("script[data-runtime]");
+const runtimeUrl = new URL(script ? script.dataset.runtime : "vendor/vega.js", import.meta.url).href;
+
+// ---- tooltips ---------------------------------------------------------------------------------
+const tip = document.createElement("div");
+tip.className = "dongbei-tip";
+tip.setAttribute("role", "tooltip");
+tip.hidden = true;
+document.body.append(tip);
+
+function rows(value) {
+  // A mark's description is "field: value; field: value"; a live chart's tooltip is an object.
+  const pairs = typeof value === "string"
+    ? value.split("; ").map((part) => {
+        const at = part.indexOf(": ");
+        return at < 0 ? ["", part] : [part.slice(0, at), part.slice(at + 2)];
+      })
+    : Object.entries(value || {});
+  return pairs.filter(([key]) => !key.startsWith("_"));
+}
+
+function showTip(value, x, y) {
+  const lines = rows(value);
+  if (!lines.length) return hideTip();
+  tip.replaceChildren(...lines.map(([key, val]) => {
+    const line = document.createElement("div");
+    if (key) {
+      const name = document.createElement("span");
+      name.className = "key";
+      name.textContent = `${key}: `;
+      line.append(name);
+    }
+    line.append(String(val));
+    return line;
+  }));
+  tip.hidden = false;
+  const box = tip.getBoundingClientRect();
+  const left = Math.min(x + 12, window.innerWidth - box.width - 4);
+  const top = y + 16 + box.height > window.innerHeight ? y - box.height - 12 : y + 16;
+  tip.style.left = `${Math.max(4, left) + window.scrollX}px`;
+  tip.style.top = `${Math.max(4, top) + window.scrollY}px`;
+}
+
+function hideTip() {
+  tip.hidden = true;
+}
+
+function markAt(target) {
+  const mark = target.closest && target.closest("[role='graphics-symbol'][aria-label]");
+  return mark && mark.closest("figure.dongbei-vega") && !mark.closest("[data-live='true']") ? mark : null;
+}
+
+document.addEventListener("pointerover", (event) => {
+  const mark = markAt(event.target);
+  if (mark) showTip(mark.getAttribute("aria-label"), event.clientX, event.clientY);
+  else if (!event.target.closest || !event.target.closest(".dongbei-tip")) hideTip();
+});
+document.addEventListener("pointerdown", (event) => {
+  const mark = markAt(event.target);
+  if (mark) showTip(mark.getAttribute("aria-label"), event.clientX, event.clientY);
+  else hideTip();
+});
+document.addEventListener("keydown", (event) => event.key === "Escape" && hideTip());
+
+// ---- live charts ------------------------------------------------------------------------------
+let runtime = null;
+function loadRuntime() {
+  runtime = runtime || import(runtimeUrl).then(() => window.vega);
+  return runtime;
+}
+
+async function hydrate(figure) {
+  if (figure.dataset.live !== "pending") return;
+  figure.dataset.live = "loading";
+  try {
+    const vega = await loadRuntime();
+    const spec = JSON.parse(figure.querySelector("script.dongbei-vega-spec").textContent);
+    const target = figure.querySelector(".dongbei-vega-target");
+    const live = document.createElement("div");
+    live.className = "dongbei-vega-target dongbei-vega-live";
+    live.hidden = true;
+    target.after(live);
+    const view = new vega.View(vega.parse(spec), { renderer: "svg", container: live, hover: true });
+    view.tooltip((handler, event, item, value) => {
+      if (value == null || value === "") hideTip();
+      else showTip(value, event.clientX, event.clientY);
     });
+    await view.runAsync();
+    const svg = live.querySelector("svg");
+    if (svg) {
+      svg.setAttribute("aria-label", figure.getAttribute("aria-label") || "");
+    }
+    live.style.minHeight = `${target.offsetHeight}px`; // no jump while the picture is swapped
+    target.remove();
+    live.hidden = false;
+    figure.dataset.live = "true";
+  } catch (error) {
+    figure.dataset.live = "error";
+    console.error("live chart failed to start:", error);
+  }
+}
+
+const pending = document.querySelectorAll("figure.dongbei-vega[data-live='pending']");
+if (pending.length) {
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (entry.isIntersecting) {
+        observer.unobserve(entry.target);
+        hydrate(entry.target);
+      }
+    }
+  }, { rootMargin: "100px 0px" });
+  for (const figure of pending) {
+    observer.observe(figure);
+    for (const type of ["pointerdown", "focusin"]) {
+      figure.addEventListener(type, () => hydrate(figure), { once: true });
+    }
+  }
 }
