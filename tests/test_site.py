@@ -151,6 +151,9 @@ def test_projection_sliders_redraw_the_chart_in_the_browser(browser, book_url):
     with sitecheck.browser_page(browser, "desktop") as page:
         page.goto(book_url + "chapters/02_demographics.html", wait_until="load")
         sitecheck.chart_report(page)
+        # Live charts start when they come into view (the Vega runtime is loaded then, not before).
+        page.locator("figure.dongbei-vega[data-live]").last.scroll_into_view_if_needed()
+        page.wait_for_selector("figure.dongbei-vega[data-live='true'] input[type=range]", timeout=20_000)
         figure = page.locator("figure.dongbei-vega").filter(has=page.locator("input[type=range]")).first
         paths = lambda: figure.locator("svg path").evaluate_all("ps => ps.map(p => p.getAttribute('d')).join('|')")  # noqa: E731
         before = paths()
@@ -178,3 +181,50 @@ def test_search_works_although_chapters_do_not_load_the_index(browser, book_url)
         assert any("fiscal_transfers" in (a.get_attribute("href") or "")
                    for a in page.locator("#search-results ul.search li a").all())
         assert not page.problems["console"] and not page.problems["foreign"]
+
+
+def test_pages_read_without_javascript(browser, book_url):
+    """JavaScript off: the text and every chart (drawn at build time) are there."""
+    context = browser.new_context(viewport=sitecheck.VIEWPORTS["phone"], java_script_enabled=False)
+    try:
+        page = context.new_page()
+        for name in ("chapters/00_overview.html", "chapters/02_demographics.html"):
+            page.goto(book_url + name, wait_until="load")
+            figures = page.locator("figure.dongbei-vega")
+            assert figures.count() >= 3
+            marks = figures.evaluate_all("""fs => fs.map(f => f.querySelectorAll(
+                'svg g[class*="mark-"] > path, svg g[class*="mark-"] > line, svg g[class*="mark-"] > rect').length)""")
+            assert all(n > 0 for n in marks), f"{name}: charts without marks when scripts are off: {marks}"
+            assert all(f.get_attribute("aria-label") for f in figures.all()), "every chart keeps its description"
+            assert len(page.inner_text("main")) > 3000
+    finally:
+        context.close()
+
+
+# Budgets for the first view of a chapter on a phone (issue 23). Lighthouse measures the real thing
+# (`make bench`); these cheap checks fail a change that brings back render-blocking or heavy scripts.
+SCRIPT_BUDGET = 250_000  # bytes of JavaScript (uncompressed) loaded with the page, before any scroll
+BLOCKING_BUDGET_MS = 250  # main-thread time beyond 50 ms per task, summed over the load (this machine)
+
+
+def test_first_view_budget(browser, book_url):
+    """A chapter's first view on a phone: no script in <head> but the colour-mode one, no chart
+    runtime, little script, no long main-thread tasks."""
+    for name in ("chapters/00_overview.html", "chapters/02_demographics.html"):
+        with sitecheck.browser_page(browser, "phone") as page:
+            page.add_init_script("""window.__long = [];
+                new PerformanceObserver(list => window.__long.push(...list.getEntries().map(e => e.duration)))
+                    .observe({type: 'longtask', buffered: true});""")
+            page.goto(book_url + name, wait_until="load")
+            page.wait_for_timeout(500)
+            head_scripts = page.evaluate(
+                "() => [...document.head.querySelectorAll('script[src]')].map(s => s.src)")
+            assert not head_scripts, f"{name}: render-blocking scripts in <head>: {head_scripts}"
+            scripts = page.evaluate("""() => performance.getEntriesByType('resource')
+                .filter(r => r.initiatorType === 'script' || r.name.endsWith('.js') || r.name.includes('.js?'))
+                .map(r => [r.name, r.decodedBodySize])""")
+            assert not [u for u, _ in scripts if "vega-bundle" in u], f"{name}: chart runtime loaded before use"
+            total = sum(size for _, size in scripts)
+            assert total <= SCRIPT_BUDGET, f"{name}: {total} bytes of script on load (budget {SCRIPT_BUDGET})"
+            blocking = sum(max(0, d - 50) for d in page.evaluate("window.__long"))
+            assert blocking <= BLOCKING_BUDGET_MS, f"{name}: {blocking:.0f} ms of long tasks on load"

@@ -45,6 +45,7 @@ WIDGET_NOTE = (
 STATIC_WIDTH = 360
 CACHE_DIR = Path(os.environ.get("DONGBEI_CHART_CACHE")
                  or Path(__file__).resolve().parents[2] / "_build" / ".chart-cache")
+RENDER_VERSION = 2  # bump when the way charts are compiled or drawn changes (invalidates the cache)
 SVG_ID = re.compile(r'\bid="([^"]+)"')
 
 
@@ -57,12 +58,13 @@ def _vl_version() -> str:
 def fixed_width(spec: dict[str, Any]) -> dict[str, Any]:
     """The spec with ``width: "container"`` replaced by :data:`STATIC_WIDTH` (SVG needs a number).
 
-    ``autosize: fit`` keeps the whole chart, axes included, within that width, as the container did.
+    ``autosize: fit-x`` keeps the whole chart, axes included, within that width, as the container did
+    (Vega-Lite sizes a ``"container"`` width the same way; the height stays as specified).
     """
     if spec.get("width") != "container":
         return spec
     autosize = spec.get("autosize") if isinstance(spec.get("autosize"), dict) else {}
-    return {**spec, "width": STATIC_WIDTH, "autosize": {"type": "fit", "contains": "padding", **autosize}}
+    return {**spec, "width": STATIC_WIDTH, "autosize": {"type": "fit-x", "contains": "padding", **autosize}}
 
 
 def has_params(spec: Any) -> bool:
@@ -78,7 +80,7 @@ def _cached(kind: str, spec: dict[str, Any], make) -> str:
     """``make(spec)`` for a chart, stored under CACHE_DIR by a hash of the spec and the tool versions."""
     import vl_convert
 
-    key = hashlib.sha256(json.dumps([kind, vl_convert.__version__, _vl_version(), spec],
+    key = hashlib.sha256(json.dumps([kind, RENDER_VERSION, vl_convert.__version__, _vl_version(), spec],
                                     sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
     path = CACHE_DIR / f"{key}.{kind}"
     if path.exists():
@@ -92,10 +94,10 @@ def _cached(kind: str, spec: dict[str, Any], make) -> str:
 
 
 def static_svg(spec: dict[str, Any]) -> str:
-    """The chart drawn to SVG at build time (offline), its ids made unique on the page."""
+    """The chart drawn to SVG at build time (offline), from its compiled Vega, ids made unique."""
     import vl_convert
 
-    svg = _cached("svg", fixed_width(spec), lambda s: vl_convert.vegalite_to_svg(s, vl_version=_vl_version()))
+    svg = _cached("svg", fixed_width(spec), lambda s: vl_convert.vega_to_svg(json.loads(compiled_vega(spec))))
     prefix = "c" + hashlib.sha1(svg.encode()).hexdigest()[:8] + "-"
     ids = set(SVG_ID.findall(svg))
     if ids:  # clip paths and gradients: two charts on one page must not share an id
@@ -107,12 +109,19 @@ def static_svg(spec: dict[str, Any]) -> str:
 
 
 def compiled_vega(spec: dict[str, Any]) -> str:
-    """The Vega spec compiled from Vega-Lite at build time (the browser then needs no Vega-Lite)."""
+    """The Vega spec compiled from Vega-Lite at build time (the browser then needs no Vega-Lite).
+
+    Legends at the bottom are stacked, not placed side by side: at a phone's width two legends in a
+    row run past the chart's right edge.
+    """
     import vl_convert
 
     def compile_(s):
-        return json.dumps(vl_convert.vegalite_to_vega(s, vl_version=_vl_version()),
-                          separators=(",", ":"), ensure_ascii=False)
+        vega = vl_convert.vegalite_to_vega(s, vl_version=_vl_version())
+        vega = json.loads(vega) if isinstance(vega, str) else vega
+        legend = vega.setdefault("config", {}).setdefault("legend", {})
+        legend.setdefault("layout", {"bottom": {"direction": "vertical", "anchor": "start"}})
+        return json.dumps(vega, separators=(",", ":"), ensure_ascii=False)
 
     return _cached("vg.json", fixed_width(spec), compile_)
 

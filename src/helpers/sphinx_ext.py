@@ -2,10 +2,11 @@
 
 Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It
 
-* writes the Vega runtime, bundled from the pinned ``vl-convert-python`` wheel, to ``_static/vendor/``
+* writes the Vega bundle shipped by the pinned ``vl-convert-python`` wheel to ``_static/vendor/``
   (generated at build time, never committed). Charts arrive drawn as SVG and compiled to Vega at build
-  time (``helpers.render``), so the runtime is Vega alone (no Vega-Lite compiler, no Vega-Embed), and
-  ``dongbei-charts.js`` loads it only when a chart with parameters comes into view or is touched;
+  time (``helpers.render``), so the browser runs Vega only (the bundle's Vega-Lite compiler is never
+  called), and ``dongbei-charts.js`` loads the bundle only when a chart with parameters comes into
+  view or is touched;
 * adds ``dongbei-charts.js`` (tooltips, live charts; 3 kB) only to pages that contain a chart;
 * adds the house stylesheet to every page and removes the unused thebe scripts;
 * drops the theme's 1.5 MB FontAwesome script (the theme CSS already has the icon font);
@@ -57,15 +58,10 @@ def vegalite_version() -> str:
     return ".".join(altair.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 
 
-# The runtime for charts compiled to Vega at build time: Vega only (the bundler leaves out Vega-Lite
-# and Vega-Embed when the snippet does not use them: 577 kB instead of 895 kB).
-VEGA_SNIPPET = "window.vega = vega;"
-
-
 def vega_bundle_name() -> str:
     import vl_convert
 
-    return f"vendor/vega-runtime-{vl_convert.get_vega_version()}-{vl_convert.__version__}.js"
+    return f"vendor/vega-bundle-vl{vegalite_version()}-{vl_convert.__version__}.js"
 
 
 def _add_static_path(app, config):
@@ -148,6 +144,101 @@ def _label_table(html: str) -> str:
     return str(soup)
 
 
+# ---- lighter pages (issue 23: fast on a phone) -------------------------------------------------
+HEAD_SCRIPT = re.compile(r'\s*<script\b(?![^>]*data-cfasync)[^>]*>.*?</script>', re.S)
+SCRIPT_PRELOAD = re.compile(r'\s*<link rel="preload" as="script" href="[^"]*" />')
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+HIDDEN_CODE = re.compile(r'(<details class="admonition hide above-input">.*?<div class="highlight"><pre>)(.*?)(</pre>)',
+                         re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def _scripts_after_content(page: str) -> str:
+    """Move the theme's and extensions' scripts from <head> to the end of <body>, in their order.
+
+    In <head> each one blocks the first paint (19 files on a chapter); at the end of the body they run
+    in the same order, before the deferred theme scripts and before DOMContentLoaded, so every feature
+    works as before. The theme's colour-mode script (data-cfasync) stays in <head>, so the page never
+    flashes in the wrong mode. The ipywidgets state (the site loads no widget manager) is dropped.
+    """
+    head, sep, rest = page.partition("</head>")
+    if not sep or "</body>" not in rest:
+        return page
+    moved = [m.group(0) for m in HEAD_SCRIPT.finditer(head) if WIDGET_STATE not in m.group(0)]
+    head = SCRIPT_PRELOAD.sub("", HEAD_SCRIPT.sub("", head))
+    body, _, tail = rest.rpartition("</body>")
+    return head + sep + body + "".join(moved) + "\n</body>" + tail
+
+
+def _plain_hidden_code(page: str) -> str:
+    """Code cells folded away (hide-input) keep their code, without the syntax-colouring spans.
+
+    Pygments wraps every token in a <span>: about 3,800 elements on a chapter page, for code that
+    most readers never unfold. Unfolded, it reads (and copies) the same, in one colour.
+    """
+    def plain(match):
+        import html as html_lib
+
+        return match.group(1) + html_lib.escape(html_lib.unescape(TAG.sub("", match.group(2))), quote=False) + match.group(3)
+
+    return HIDDEN_CODE.sub(plain, page)
+
+
+FA_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:+before,?)+)\{content:"[^"]*"\}')
+FA_NAME = re.compile(r"fa-[a-z0-9-]+")
+CSS_CODEPOINT = re.compile(r'\\([0-9a-fA-F]{4,5})')
+FA_FONTS = ("fa-solid-900", "fa-brands-400", "fa-regular-400")
+
+
+def _trim_icons(outdir: Path) -> None:
+    """Keep only the FontAwesome icons the site uses, in the theme's stylesheet and its fonts.
+
+    The theme ships all 2,000 icons: about 140 kB of CSS rules and 280 kB of fonts on every first
+    visit, for the dozen icons in the header and buttons. Used icons are the ``fa-*`` names in the
+    built pages and scripts; their glyphs, and any other glyph the stylesheets name (``content:``),
+    stay. Computed from the theme's own files each build, so an icon added later is kept.
+    """
+    import pydata_sphinx_theme
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+    source = theme / "styles" / "pydata-sphinx-theme.css"
+    built = outdir / "_static" / "styles" / "pydata-sphinx-theme.css"
+    if not source.exists() or not built.exists():
+        return
+    used: set[str] = set()
+    for path in [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]:
+        if "vendor" not in path.parts:
+            used.update(FA_NAME.findall(path.read_text(encoding="utf-8", errors="ignore")))
+
+    def keep(match):
+        names = FA_NAME.findall(match.group(1))
+        return match.group(0) if used.intersection(names) else ""
+
+    css = FA_RULE.sub(keep, source.read_text(encoding="utf-8"))
+    built.write_text(css, encoding="utf-8")
+    codepoints = set()
+    for sheet in (outdir / "_static").rglob("*.css"):
+        codepoints.update(int(c, 16) for c in CSS_CODEPOINT.findall(sheet.read_text(encoding="utf-8", errors="ignore")))
+    codepoints = {c for c in codepoints if c >= 0xE000}  # private-use icons (escapes of ASCII stay)
+    try:
+        from fontTools import subset
+    except ImportError:  # fonttools missing: keep the full fonts
+        return
+    for name in FA_FONTS:
+        font_in = theme / "vendor" / "fontawesome" / "webfonts" / f"{name}.woff2"
+        font_out = outdir / "_static" / "vendor" / "fontawesome" / "webfonts" / f"{name}.woff2"
+        if not font_in.exists() or not font_out.parent.exists():
+            continue
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = ["*"]
+        font = subset.load_font(str(font_in), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(codepoints))
+        subsetter.subset(font)
+        subset.save_font(font, str(font_out), options)
+
+
 def _rewrite_pages(outdir: Path) -> None:
     """Rewrite every page once the build is done.
 
@@ -155,7 +246,9 @@ def _rewrite_pages(outdir: Path) -> None:
       stylesheet already carries the FontAwesome webfont CSS, so the icons render without it;
     - remove the search index and search scripts, from every page except ``search.html``: the index
       grows with every chapter (over 130 kB) and is needed only by the search results page;
-    - label table cells with their column headings (``_label_table``) for the phone layout.
+    - label table cells with their column headings (``_label_table``) for the phone layout;
+    - move scripts out of <head> (``_scripts_after_content``) and drop the syntax-colouring spans of
+      folded code (``_plain_hidden_code``): first paint on a phone no longer waits for them.
     """
     for page in outdir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
@@ -163,6 +256,7 @@ def _rewrite_pages(outdir: Path) -> None:
         if page.name != "search.html":
             lighter = SEARCH_SCRIPTS.sub("", lighter)
         lighter = TABLE.sub(lambda match: _label_table(match.group(0)), lighter)
+        lighter = _plain_hidden_code(_scripts_after_content(lighter))
         if lighter != text:
             page.write_text(lighter, encoding="utf-8")
 
@@ -174,6 +268,7 @@ def _finish_site(app, exception):
 
     _publish_data(Path(app.outdir))
     _rewrite_pages(Path(app.outdir))
+    _trim_icons(Path(app.outdir))
     # Sphinx 7.4 does not re-copy a static file that changed since the last build into an existing
     # _build/html/_static, so an edited house stylesheet or script would not show until `make clean`.
     for asset in STATIC_DIR.iterdir():
@@ -181,8 +276,9 @@ def _finish_site(app, exception):
     target = Path(app.outdir) / "_static" / vega_bundle_name()
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(vl_convert.javascript_bundle(VEGA_SNIPPET, vl_version=vegalite_version()),
-                          encoding="utf-8")
+        # (A Vega-only bundle would be 577 kB instead of 895 kB, but vl-convert 1.9's bundler binds a
+        # snippet's `vega` to a null default import, so the page takes Vega from vegaEmbed.vega.)
+        target.write_text(vl_convert.javascript_bundle(vl_version=vegalite_version()), encoding="utf-8")
 
 
 def claim_role(name, rawtext, text, lineno, inliner, options=None, content=None):

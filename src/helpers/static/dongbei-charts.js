@@ -3,10 +3,10 @@
 // - tooltips: each mark carries Vega-Lite's own description of its values (aria-label), shown on
 //   hover, focus or touch; no chart library is needed for that;
 // - live charts: a chart with parameters (sliders, dropdowns) also carries its spec, compiled to Vega
-//   at build time. When it comes into view, or is touched, the Vega runtime served by the site is
+//   at build time. When it comes into view, or is touched, the Vega bundle served by the site is
 //   loaded (once per page, cached across pages) and the picture is swapped for the live chart.
 const script = document.querySelector("script[data-runtime]");
-const runtimeUrl = new URL(script ? script.dataset.runtime : "vendor/vega.js", import.meta.url).href;
+const runtimeUrl = new URL(script ? script.dataset.runtime : "vendor/vega-bundle.js", import.meta.url).href;
 
 // ---- tooltips ---------------------------------------------------------------------------------
 const tip = document.createElement("div");
@@ -72,27 +72,28 @@ document.addEventListener("keydown", (event) => event.key === "Escape" && hideTi
 // ---- live charts ------------------------------------------------------------------------------
 let runtime = null;
 function loadRuntime() {
-  runtime = runtime || import(runtimeUrl).then(() => window.vega);
+  // vl-convert's bundle defines window.vegaEmbed; given a compiled Vega spec, it runs Vega alone.
+  runtime = runtime || import(runtimeUrl).then(() => window.vegaEmbed);
   return runtime;
 }
+
+const tooltip = (handler, event, item, value) => {
+  if (value == null || value === "") hideTip();
+  else showTip(value, event.clientX, event.clientY);
+};
 
 async function hydrate(figure) {
   if (figure.dataset.live !== "pending") return;
   figure.dataset.live = "loading";
   try {
-    const vega = await loadRuntime();
+    const vegaEmbed = await loadRuntime();
     const spec = JSON.parse(figure.querySelector("script.dongbei-vega-spec").textContent);
     const target = figure.querySelector(".dongbei-vega-target");
     const live = document.createElement("div");
     live.className = "dongbei-vega-target dongbei-vega-live";
     live.hidden = true;
     target.after(live);
-    const view = new vega.View(vega.parse(spec), { renderer: "svg", container: live, hover: true });
-    view.tooltip((handler, event, item, value) => {
-      if (value == null || value === "") hideTip();
-      else showTip(value, event.clientX, event.clientY);
-    });
-    await view.runAsync();
+    await vegaEmbed(live, spec, { mode: "vega", renderer: "svg", actions: false, tooltip });
     const svg = live.querySelector("svg");
     if (svg) {
       svg.setAttribute("aria-label", figure.getAttribute("aria-label") || "");
