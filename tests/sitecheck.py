@@ -127,6 +127,17 @@ def glued_figures(notebook: Path) -> dict[str, str]:
     return {name: stored[name] for name in sorted(used)}
 
 
+VEGALITE_OUTPUT = re.compile(r"^application/vnd\.vegalite\.v\d+[.+]json$")
+HIDDEN_OUTPUT_TAGS = {"remove-output", "remove-cell"}
+
+
+def stored_charts(notebook: Path) -> int:
+    """How many Vega-Lite charts a notebook's stored outputs hold (each must be drawn on its page)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    return sum(1 for cell in nb["cells"] if not HIDDEN_OUTPUT_TAGS & set(cell.get("metadata", {}).get("tags", []))
+               for out in cell.get("outputs", []) if any(VEGALITE_OUTPUT.match(k) for k in out.get("data", {})))
+
+
 def build_fixture_book(dest: Path) -> Path:
     """Build tests/fixtures/*.ipynb as a small book with the book's own _config.yml; return the site."""
     src = dest / "src"
@@ -154,10 +165,11 @@ def launch(playwright):
 
 @contextmanager
 def browser_page(browser, viewport: str):
-    """A fresh context and page that records console errors and blocks every non-local request."""
+    """A fresh context and page that records console errors and failed (4xx/5xx) responses, and blocks
+    every non-local request."""
     context = browser.new_context(viewport=VIEWPORTS[viewport], service_workers="block")
     page = context.new_page()
-    page.problems = {"console": [], "foreign": []}
+    page.problems = {"console": [], "foreign": [], "http": []}
 
     def on_route(route):
         host = urlparse(route.request.url).hostname
@@ -170,6 +182,7 @@ def browser_page(browser, viewport: str):
     context.route("**/*", on_route)
     page.on("console", lambda msg: msg.type == "error" and page.problems["console"].append(msg.text))
     page.on("pageerror", lambda err: page.problems["console"].append(f"uncaught: {err}"))
+    page.on("response", lambda r: r.status >= 400 and page.problems["http"].append(f"{r.status} {r.url}"))
     try:
         yield page
     finally:

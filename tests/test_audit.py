@@ -62,6 +62,44 @@ def test_bad_checks_fail_loudly_naming_the_claim(check, message):
         audit.evaluate(frame)
 
 
+def _evaluate_in_child(check, results):
+    try:
+        audit.evaluate(registry([row("wang-001", 1, "recompute", check, "0.1", "error")]))
+        results.put(("returned", ""))
+    except Exception as exc:  # noqa: BLE001 (reported to the parent, which checks the type)
+        results.put((type(exc).__name__, str(exc)))
+
+
+@pytest.mark.parametrize("check, message", [
+    ("9**9**9", "exponent 3.8742e+08 is too large"),
+    ("10**400", "exponent 400 is too large"),
+    ("10.0**99 * 10**99 * 10**99 * 10**99", "out of range"),
+    ("2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100", "out of range"),
+    ("1" + "0" * 400, "out of range"),
+    ('"x" * 10**9', "arithmetic needs numbers"),
+    ("round(5, -10**9)", "round() takes a whole number of digits"),
+    ("(-8) ** 0.5", "out of range"),
+    ("max()", "max() needs at least one number"),
+    ("1" + " + 1" * 400, "at most 1000"),
+])
+def test_huge_or_malformed_arithmetic_fails_at_once_naming_the_claim(check, message):
+    """Run in a child process: before the bounds, 9**9**9 never returned and 10**400 escaped unnamed."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    child = context.Process(target=_evaluate_in_child, args=(check, results))
+    child.start()
+    child.join(20)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        pytest.fail(f"the check {check[:40]!r} did not return within 20 seconds")
+    kind, text = results.get(timeout=5)
+    assert kind == "CheckError", f"{check[:40]!r} raised {kind}: {text}"
+    assert text.startswith("data/claims.csv, claim wang-001: ") and message in text, text
+
+
 def test_a_check_needs_an_expression_and_none_must_not_have_one():
     with pytest.raises(audit.CheckError, match="needs a check expression"):
         audit.evaluate(registry([row("wang-001", 1, "data", "", "0.1", "error")]))

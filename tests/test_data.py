@@ -468,7 +468,7 @@ def test_compendium_is_a_separate_vintage_never_joined_silently():
     assert "compendium_2010" not in set(default["vintage"])
     both = data.series("gdp_nominal", vintage="all")
     overlap = both[(both["province"] == "Liaoning") & both["year"].between(2006, 2008)]
-    assert sorted(overlap["vintage"].unique()) == ["compendium_2010", "nbs_portal_2025"]
+    assert sorted(overlap["vintage"].unique()) == ["compendium_2010", "nbs_portal_2021", "nbs_portal_2025"]
     with pytest.raises(KeyError, match="compendium_2010"):
         data.series("gdp_nominal", vintage="no_such_vintage")
 
@@ -511,7 +511,8 @@ def test_a_line_never_joins_two_vintages():
     segments = charts.with_gaps(frame)
     assert segments.groupby("_segment")["vintage"].nunique().eq(1).all()
     spec = charts.line_chart(frame, y_title="GDP", title="t", description="d", source="s").to_dict()
-    assert spec["encoding"]["strokeDash"]["field"] == "vintage"
+    assert spec["encoding"]["strokeDash"]["field"] == "edition"
+    assert "compendium" in str(spec["transform"])  # the legend names the edition for readers
     single = charts.line_chart(data.series("gdp_nominal").query("province == 'Jilin' and year >= 2006"),
                                y_title="GDP", title="t", description="d", source="s").to_dict()
     assert "strokeDash" not in single["encoding"]
@@ -621,3 +622,44 @@ def test_vintage_table_and_break_are_computed_from_the_files():
     by_vintage = gdp.set_index("vintage")["value"]
     assert row["old"] == by_vintage["compendium_2010"] and row["new"] == by_vintage["nbs_portal_2025"]
     assert row["revision_pct"] == pytest.approx(100 * (row["new"] / row["old"] - 1))
+
+
+def test_official_per_capita_ranks_agree_with_the_books_computed_ranks():
+    # Both from the 2025 vintage of GDP; the book divides by its own average of year-end populations.
+    official = data.series("gdp_per_capita_official_rank").set_index(["province", "year"])["value"]
+    computed = data.series("gdp_per_capita_computed_rank").set_index(["province", "year"])["value"]
+    both = official.to_frame("official").join(computed.rename("computed"), how="inner")
+    assert len(both) >= 31 * 6
+    assert (both["official"] - both["computed"]).abs().max() <= 1, both[both["official"] != both["computed"]]
+
+
+def test_secondary_share_divides_within_one_vintage():
+    share = data.series("secondary_industry_share_2021").set_index(["province", "year"])["value"]
+    va = data.series("secondary_industry_va").set_index(["province", "year"])["value"]
+    gdp = data.series("gdp_nominal", vintage="nbs_portal_2021").set_index(["province", "year"])["value"]
+    assert share[("Liaoning", 2010)] == pytest.approx(100 * va[("Liaoning", 2010)] / gdp[("Liaoning", 2010)])
+    assert share.between(5, 70).all()
+    # The 2025 vintage of GDP in the portal export equals the book's main GDP series where they overlap.
+    latest = data.series("secondary_industry_share").set_index(["province", "year"])["value"]
+    assert set(latest.index.get_level_values("year")) == set(range(2019, 2025))
+
+
+def test_census_age_shares_add_up_and_match_the_65plus_series():
+    young = data.series("population_0_14_share").set_index(["province", "year"])["value"]
+    middle = data.series("population_15_59_share").set_index(["province", "year"])["value"]
+    old = data.series("population_60plus_share").set_index(["province", "year"])["value"]
+    total = (young + middle + old).dropna()
+    assert len(total) >= 32 and total.sub(100).abs().max() <= 0.05, total[total.sub(100).abs() > 0.05]
+    over65 = data.series("population_65plus_share").set_index(["province", "year"])["value"]
+    both = over65.to_frame("65").join(old.rename("60"), how="inner")
+    assert len(both) >= 32 and (both["65"] < both["60"]).all()
+    assert young.xs(2020, level="year").index.nunique() == 32  # 31 provinces and China
+
+
+def test_old_age_dependency_is_65plus_over_the_remainder():
+    ratio = data.series("old_age_dependency_ratio").set_index(["province", "year"])["value"]
+    young = data.series("population_0_14_share").set_index(["province", "year"])["value"]
+    old = data.series("population_65plus_share").set_index(["province", "year"])["value"]
+    key = ("Liaoning", 2020)
+    assert ratio[key] == pytest.approx(100 * old[key] / (100 - young[key] - old[key]))
+    assert ratio.xs(2020, level="year").index.nunique() == 32

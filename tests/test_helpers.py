@@ -133,6 +133,21 @@ def test_static_chart_ids_are_unique_per_chart():
     assert all(f"url(#{i})" in one for i in ids_one), "references must follow the renamed ids"
 
 
+def test_chart_payload_carries_no_markup_so_no_note_can_cut_the_page_short():
+    """'<!--<script>' in a spec once made the HTML parser swallow the rest of the page (issue 19).
+
+    Only a chart with parameters carries a payload (its compiled Vega spec, which keeps the description).
+    """
+    note = "<!--<script> Jilin & Liaoning </script> -->"
+    spec = {"description": note, "mark": "point", "data": {"values": [{"x": 1}]},
+            "encoding": {"x": {"field": "x", "type": "quantitative"}},
+            "params": [{"name": "p", "value": 1, "bind": {"input": "range", "min": 0, "max": 2}}]}
+    html = render.chart_html(spec)
+    payload = html.split('class="dongbei-vega-spec">')[1].split("</script>", 1)[0]
+    assert not {"<", ">", "&"} & set(payload), payload
+    assert json.loads(payload)["description"] == note
+
+
 def test_pick_province_chart_binds_a_dropdown_that_runs_without_a_kernel():
     frame = small_series().assign(province=["Northeast", "Northeast", "Jiangsu", "Jiangsu", "China", "China"])
     spec = charts.pick_province_chart(frame, y_title="u", title="t", description="d", source="s",

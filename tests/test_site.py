@@ -65,10 +65,18 @@ def check_page(browser, url: str, page_name: str, notebook: Path | None, shot_pr
             page.screenshot(path=str(shot), full_page=True)
             assert not page.problems["foreign"], f"{page_name} ({viewport}) requested other hosts: {page.problems['foreign']}"
             assert not page.problems["console"], f"{page_name} ({viewport}) console errors: {page.problems['console']}"
+            assert not page.problems["http"], f"{page_name} ({viewport}) failed requests: {page.problems['http']}"
+            icon = page.evaluate("document.querySelector(\"link[rel~='icon']\")?.href")
+            assert icon, f"{page_name}: no <link rel=icon>, so browsers request /favicon.ico (a 404)"
+            answer = page.request.get(icon)
+            assert answer.ok and answer.headers["content-type"].startswith("image/"), f"{page_name}: icon {icon}: {answer.status}"
             broken = [c for c in charts if c["rendered"] != "true" or c["marks"] == 0]
             assert not broken, f"{page_name} ({viewport}): charts not drawn: {broken}"
             text = page.inner_text("main")
             if notebook is not None and notebook.exists():
+                # A chart whose spec cut the page short (or was lost) leaves fewer figures than outputs.
+                expected = sitecheck.stored_charts(notebook)
+                assert len(charts) == expected, f"{page_name}: {len(charts)} charts on the page, {expected} in the notebook"
                 for name, value in sitecheck.glued_figures(notebook).items():
                     assert value in text, f"{page_name}: glued figure {name} = {value!r} not in the page text"
             assert not cut, f"{page_name} ({viewport}): chart text cut off at the figure's edge: {cut}"
@@ -96,6 +104,53 @@ def test_fixture_book(browser, fixture_site):
         html = (site / f"{notebook.stem}.html").read_text(encoding="utf-8")
         assert "dongbei-widget-note" in html, "the fixture's widget should be replaced by the live-explorer note"
         assert "embed-amd" not in html and "require.min.js" not in html, "no widget manager should be loaded"
+
+
+def test_a_chart_note_cannot_cut_a_page_short_and_a_spec_that_does_not_parse_fails(browser, tmp_path):
+    """Issue 19: '<!--<script>' in a chart's note once swallowed the rest of the page, and a spec that
+    JSON.parse rejected stopped the drawing of every later chart without marking any chart broken.
+
+    Charts arrive drawn at build time; only a chart with parameters carries a (compiled) spec, which
+    the page reads when the chart comes into view."""
+    from helpers.render import chart_html
+    from helpers.sphinx_ext import vega_bundle_name
+
+    if not (BOOK / "_static" / "dongbei-charts.js").exists():
+        pytest.fail("no built book at _build/html: run `make test-build` (or `make book`) first")
+    (tmp_path / "_static").symlink_to(BOOK / "_static")
+
+    def spec(note):
+        return {"description": note, "mark": "bar", "data": {"values": [{"a": 1}, {"a": 2}]},
+                "encoding": {"x": {"field": "a", "type": "quantitative"}}, "usermeta": {"note": note},
+                "params": [{"name": "p", "value": 1, "bind": {"input": "range", "min": 0, "max": 2}}]}
+
+    def page_html(*figures):
+        head = f'<script type="module" src="_static/dongbei-charts.js" data-runtime="{vega_bundle_name()}"></script>'
+        return (f'<!doctype html><html lang="en"><head><title>charts</title>{head}</head>'
+                f'<body><main>{"".join(figures)}<p id="end">End of the page.</p></main></body></html>')
+
+    def settled(page):
+        page.wait_for_function("[...document.querySelectorAll('figure.dongbei-vega')]"
+                               ".every(f => ['true', 'error'].includes(f.dataset.live))", timeout=20_000)
+        return sitecheck.chart_report(page)
+
+    hostile = chart_html(spec("<!--<script> Jilin & Liaoning"))
+    (tmp_path / "hostile.html").write_text(page_html(hostile, chart_html(spec("second"))), encoding="utf-8")
+    unparsable = chart_html(spec("first")).replace('{"$schema"', '{$schema', 1)
+    assert unparsable != chart_html(spec("first"))
+    (tmp_path / "broken.html").write_text(page_html(unparsable, chart_html(spec("second"))), encoding="utf-8")
+    with sitecheck.serve(tmp_path) as url:
+        with sitecheck.browser_page(browser, "desktop") as page:
+            page.goto(url + "hostile.html", wait_until="load")
+            charts = settled(page)
+            assert page.locator("#end").count() == 1, "the chart's note cut the page short"
+            assert [(c["rendered"], c["marks"] > 0) for c in charts] == [("true", True)] * 2, charts
+            assert not page.problems["console"]
+        with sitecheck.browser_page(browser, "desktop") as page:
+            page.goto(url + "broken.html", wait_until="load")
+            charts = settled(page)
+            assert [c["rendered"] for c in charts] == ["error", "true"], charts
+            assert any("not valid JSON" in m for m in page.problems["console"]), page.problems["console"]
 
 
 def test_student_site_folds_solutions_and_instructor_edition_opens_them(tmp_path):
@@ -171,8 +226,15 @@ def test_search_works_although_chapters_do_not_load_the_index(browser, book_url)
         page.on("requestfinished", lambda req: loaded.append(req.url))
         page.goto(book_url + "chapters/03_fiscal_transfers.html", wait_until="networkidle")
         assert not any("searchindex.js" in u for u in loaded)
-        page.keyboard.press("Control+k")
-        box = page.locator("input[name='q']:visible").first
+        # A key press right after load can arrive before Chromium delivers input to the page and be
+        # lost (issue 19). So wait until the theme has wired its search buttons, then click one:
+        # Playwright clicks only once the button is visible, stable and hit by the pointer.
+        page.wait_for_function(
+            "[...document.querySelectorAll('.search-button__button')].some(b => typeof b.onclick === 'function')",
+            timeout=20_000)
+        page.locator(".search-button__button:visible").first.click()
+        box = page.locator("#pst-search-dialog input[name='q']")
+        box.wait_for(state="visible", timeout=10_000)
         box.fill("self-sufficiency")
         box.press("Enter")
         page.wait_for_url("**/search.html?q=self-sufficiency*")

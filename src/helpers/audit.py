@@ -12,7 +12,8 @@ The registry is ``data/claims.csv`` (validated by Frictionless like every table;
     value of another claim), ``v("series", "Province", year)`` (a figure from the book's data; the
     province ``"Northeast"`` sums the three provinces where one source covers all three) and
     ``rank("series", "Province", year)`` (1 = highest of the 31 provinces), with numbers, + − × ÷,
-    ``**``, ``abs``, ``round``, ``min``, ``max``. Nothing else is evaluated.
+    ``**``, ``abs``, ``round``, ``min``, ``max``. Nothing else is evaluated, and evaluation is bounded
+    (float arithmetic, exponents up to 100, finite results), so every check returns at once.
 ``tolerance``
     how close the claim must be: ``"0.5%"`` (relative) or ``"0.05"`` (absolute, in the claim's unit);
     for a bound ("more than half", "nearly 11 trillion") ``">"`` means the computed value must exceed
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 import operator
 import re
 from functools import lru_cache
@@ -48,13 +50,62 @@ DOCUMENTS = {
 }
 CLAIM_ROLE = re.compile(r"\{claim\}`([a-z]+-\d{3})`")
 
-_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-           ast.Pow: operator.pow}
-_UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
-
 
 class CheckError(ValueError):
     """A check expression that cannot be evaluated; the message names the claim."""
+
+
+# Bounds that make every check finish at once: arithmetic is done in floats (no unbounded integers), an
+# exponent may not exceed MAX_EXPONENT in size, a result must be a finite number, and a check is short.
+# (``9**9**9`` or ``10**400`` would otherwise hang or overflow; no real check comes near these limits.)
+MAX_EXPONENT = 100
+MAX_ROUND_DIGITS = 15
+MAX_CHECK_LENGTH = 1000
+
+
+def _number(x) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise CheckError(f"arithmetic needs numbers, got {x!r}")
+    try:
+        return _finite(float(x))
+    except OverflowError:
+        raise CheckError("a value is out of range (beyond ±1.8e308)") from None
+
+
+def _finite(x) -> float:
+    if not isinstance(x, float) or not math.isfinite(x):
+        raise CheckError(f"a value is out of range: {x!r}")
+    return x
+
+
+def _power(base, exponent) -> float:
+    base, exponent = _number(base), _number(exponent)
+    if abs(exponent) > MAX_EXPONENT:
+        raise CheckError(f"exponent {exponent:g} is too large (at most {MAX_EXPONENT})")
+    try:
+        return base ** exponent
+    except OverflowError:
+        raise CheckError(f"a value is out of range: {base:g} ** {exponent:g}") from None
+
+
+def _round(x, digits=0) -> float:
+    if isinstance(digits, bool) or not isinstance(digits, int) or abs(digits) > MAX_ROUND_DIGITS:
+        raise CheckError(f"round() takes a whole number of digits up to {MAX_ROUND_DIGITS}, got {digits!r}")
+    return round(_number(x), digits)
+
+
+def _extreme(pick):
+    def function(*args):
+        if not args:
+            raise CheckError(f"{pick.__name__}() needs at least one number")
+        return pick(_number(a) for a in args)
+    return function
+
+
+_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+           ast.Pow: _power}
+_UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
+_FUNCTIONS = {"abs": lambda x: abs(_number(x)), "round": _round, "min": _extreme(min), "max": _extreme(max)}
 
 
 class _Context:
@@ -105,22 +156,25 @@ def _evaluate(node, ctx: _Context):
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)):
         return node.value
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        return _BINARY[type(node.op)](_evaluate(node.left, ctx), _evaluate(node.right, ctx))
+        left, right = _number(_evaluate(node.left, ctx)), _number(_evaluate(node.right, ctx))
+        return _finite(_BINARY[type(node.op)](left, right))
     if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
-        return _UNARY[type(node.op)](_evaluate(node.operand, ctx))
+        return _UNARY[type(node.op)](_number(_evaluate(node.operand, ctx)))
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
-        functions = {"c": ctx.c, "v": ctx.v, "rank": ctx.rank, "abs": abs, "round": round, "min": min, "max": max}
+        functions = {"c": ctx.c, "v": ctx.v, "rank": ctx.rank, **_FUNCTIONS}
         if node.func.id in functions:
             return functions[node.func.id](*[_evaluate(a, ctx) for a in node.args])
     raise CheckError(f"not allowed in a check: {ast.dump(node)[:80]}")
 
 
 def expected_value(check: str, ctx: _Context) -> float:
+    if len(check) > MAX_CHECK_LENGTH:
+        raise CheckError(f"the check is {len(check)} characters long (at most {MAX_CHECK_LENGTH})")
     try:
         tree = ast.parse(check, mode="eval")
     except SyntaxError as exc:
         raise CheckError(f"cannot parse {check!r}: {exc.msg}") from None
-    return float(_evaluate(tree, ctx))
+    return _number(_evaluate(tree, ctx))
 
 
 def within(value: float, expected: float, tolerance: str) -> bool:
@@ -153,7 +207,7 @@ def evaluate(claims: pd.DataFrame, data_dir=None) -> pd.DataFrame:
             raise CheckError(f"{where}: check_method {row.check_method!r} needs a check expression")
         try:
             value = expected_value(row.check, ctx)
-        except (CheckError, ZeroDivisionError, TypeError) as exc:
+        except (CheckError, ArithmeticError, TypeError, ValueError, RecursionError) as exc:
             raise CheckError(f"{where}: {exc}") from None
         expected.append(value)
         ok = within(float(row.value), value, row.tolerance)

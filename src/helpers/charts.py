@@ -110,9 +110,49 @@ def with_gaps(frame: pd.DataFrame, by: str = "province") -> pd.DataFrame:
     return ordered.assign(_segment=label + "#" + run.astype(str))
 
 
+# Short names for the editions a reader sees in a chart legend (the ids stay in the data).
+EDITION_LABELS = {
+    "compendium_2010": "60-year compendium (2010)",
+    "nbs_portal_2025": "NBS, revised 2025",
+    "nbs_portal_2021": "NBS, as of 2021",
+    "yearbook": "yearbooks",
+    "first_release": "first releases",
+    "first_published": "first published",
+    "earlier_editions": "earlier editions",
+    "nbs_national_2020": "NBS national, 2020",
+    "national_later": "later national releases",
+}
+
+
+def edition_label(vintage: str) -> str:
+    """The reader's name for a vintage id (the id itself if none is set)."""
+    return EDITION_LABELS.get(vintage, vintage.replace("_", " "))
+
+
 def mixes_vintages(frame: pd.DataFrame) -> bool:
     """True if ``frame`` holds figures of more than one vintage (edition) of a series."""
     return "vintage" in frame and frame["vintage"].nunique() > 1
+
+
+def _edition_expression(vintages) -> str:
+    """A Vega expression mapping ``datum.vintage`` to its reader's name."""
+    expr = "datum.vintage"
+    for vintage in sorted(vintages):
+        label = edition_label(vintage).replace("'", "\\'")
+        expr = f"datum.vintage === '{vintage}' ? '{label}' : ({expr})"
+    return expr
+
+
+def _dash_editions(chart: alt.Chart, frame: pd.DataFrame, x: str = "year", y: str = "value") -> alt.Chart:
+    """If ``frame`` holds several editions, give each its own dash pattern, named in a legend under the
+    chart (where it fits a phone) and in the tooltip: the break between editions is drawn."""
+    if not mixes_vintages(frame):
+        return chart
+    return chart.transform_calculate(edition=_edition_expression(frame["vintage"].unique())).encode(
+        strokeDash=alt.StrokeDash("edition:N", title="Edition",
+                                  legend=alt.Legend(orient="bottom", columns=1, labelLimit=280)),
+        tooltip=["province:N", "edition:N", alt.Tooltip(f"{x}:Q", format="d"),
+                 alt.Tooltip(f"{y}:Q", format=",.4~g")])
 
 
 def province_color(provinces: Sequence[str], highlight: Sequence[str] = NORTHEAST) -> alt.Color:
@@ -150,11 +190,7 @@ def line_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, 
             tooltip=["province:N", alt.Tooltip(f"{x}:Q", format="d"), alt.Tooltip(f"{y}:Q", format=",.4~g")],
         )
     )
-    if mixes_vintages(ordered):
-        # Each vintage its own dash pattern, named in a legend: the break between editions is drawn.
-        chart = chart.encode(strokeDash=alt.StrokeDash("vintage:N", title="Vintage"),
-                             tooltip=["province:N", "vintage:N", alt.Tooltip(f"{x}:Q", format="d"),
-                                      alt.Tooltip(f"{y}:Q", format=",.4~g")])
+    chart = _dash_editions(chart, ordered, x, y)
     return finish(chart, title=title, description=description, source=source,
                   subtitle=subtitle, data_url=data_url)
 
@@ -228,8 +264,10 @@ def pick_province_chart(df: pd.DataFrame, *, y_title: str, title: str, descripti
                      bind=alt.binding_select(options=options, name=label))
     fixed_list = ", ".join(repr(p) for p in fixed)
     colors = [HIGHLIGHT.get(p, OTHER) for p in fixed] + ["#E69F00"]
+    columns = ["province", "year", "value"] + (["vintage"] if "vintage" in df else [])
+    frame = with_gaps(df[columns])
     chart = (
-        alt.Chart(with_gaps(df[["province", "year", "value"]]))
+        alt.Chart(frame)
         .transform_filter(f"datum.province == pick || indexof([{fixed_list}], datum.province) >= 0")
         .transform_calculate(line=f"indexof([{fixed_list}], datum.province) >= 0 ? datum.province : 'Selected province'")
         .mark_line(point=alt.OverlayMarkDef(size=18))
@@ -243,6 +281,7 @@ def pick_province_chart(df: pd.DataFrame, *, y_title: str, title: str, descripti
         )
         .add_params(pick)
     )
+    chart = _dash_editions(chart, frame)
     return finish(chart, title=title, description=description, source=source,
                   subtitle=subtitle, data_url=data_url)
 

@@ -304,11 +304,33 @@ def _ratio_of_sums(num: pd.DataFrame, den: pd.DataFrame, factor: float = 100) ->
     return pd.concat(parts, ignore_index=True)[["province", "year", "value"]]
 
 
+def _dependency(old: pd.DataFrame, young: pd.DataFrame) -> pd.DataFrame:
+    merged = old.merge(young, on=["province", "year"], suffixes=("_old", "_young"))
+    working = 100 - merged["value_young"] - merged["value_old"]
+    return merged.assign(value=100 * merged["value_old"] / working)[["province", "year", "value"]]
+
+
 def _components(inputs: dict[str, pd.DataFrame], column: str) -> pd.DataFrame:
     from helpers.demography import components
 
     parts = components(inputs["population_yearend"], inputs["natural_growth_rate"])
     return parts.rename(columns={column: "value"})[["province", "year", "value"]]
+
+
+EDITION_ORDER = ("nbs_portal_2025", "nbs_portal_2021", "yearbook", "first_release")
+
+
+def _latest_edition(frame: pd.DataFrame, order: tuple[str, ...] = EDITION_ORDER) -> pd.DataFrame:
+    """For each province-year, the row of the most recent edition held (``order``, newest first).
+
+    Rows keep their ``vintage``, so a chart of the result draws each change of edition as a break.
+    """
+    rank = frame["vintage"].map({v: i for i, v in enumerate(order)})
+    if rank.isna().any():
+        unknown = sorted(frame.loc[rank.isna(), "vintage"].unique())
+        raise KeyError(f"no place in the edition order for vintage(s) {unknown}")
+    best = frame.assign(_rank=rank).sort_values("_rank").drop_duplicates(["province", "year"])
+    return best.drop(columns="_rank").sort_values(["province", "year"])
 
 
 DERIVED: dict[str, Derived] = {
@@ -317,6 +339,16 @@ DERIVED: dict[str, Derived] = {
         "gdp_index − 100 (the index at comparable prices, preceding year = 100, minus 100)",
         ("gdp_index",), lambda s: s["gdp_index"].assign(value=lambda f: (f["value"] - 100).round(6))[
             ["province", "year", "value"]]),
+    "gdp_real_growth_latest": Derived(
+        "Real GDP growth, latest edition held", "%",
+        "gdp_index − 100, each province-year taken from the most recent edition that holds it: the NBS "
+        "portal series of 2025 (2016-2024), else that of 2021 (2000-2019), else a yearbook, else a first "
+        "release. Each row keeps its vintage: a change of edition is a break in the line, not a change in "
+        "growth",
+        ("gdp_index@all",),
+        lambda s: _latest_edition(s["gdp_index@all"]).assign(value=lambda f: (f["value"] - 100).round(6))[
+            ["province", "year", "value", "vintage"]],
+        vintage="per row"),
     "gdp_per_capita_computed": Derived(
         "GDP per capita computed from GDP and population", "yuan",
         "gdp_nominal × 10^8 ÷ (average of the year-end population of the year and the year before, "
@@ -368,6 +400,13 @@ DERIVED: dict[str, Derived] = {
         "2010 and 2020, whose shares are in population_65plus_share",
         ("population_sample_survey", "population_sample_survey_65plus"),
         lambda s: _ratio(s["population_sample_survey_65plus"], s["population_sample_survey"])),
+    "old_age_dependency_ratio": Derived(
+        "Old-age dependency ratio at the census (people 65+ per 100 aged 15-64)", "per 100 aged 15-64",
+        "100 × share aged 65+ (population_65plus_share) ÷ (100 − share aged 0-14 (population_0_14_share) − "
+        "share aged 65+), same area and census year: 15-64 is what remains of 100 after the young and the "
+        "old, since the communiqué gives 15-59 and 60+ but no 15-64 column",
+        ("population_65plus_share", "population_0_14_share"),
+        lambda s: _dependency(s["population_65plus_share"], s["population_0_14_share"])),
     "population_natural_increase": Derived(
         "Natural increase of the population (births minus deaths)", "10,000 persons",
         "natural_growth_rate ÷ 1000 × mean of the year-end population of the year and the year before "
@@ -453,6 +492,34 @@ DERIVED: dict[str, Derived] = {
         lambda s: _relative_to_aggregate(_per_capita_computed(s["gdp_nominal@compendium_2010"],
                                                               s["population_yearend@compendium_2010"])),
         vintage="compendium_2010"),
+    "secondary_industry_share": Derived(
+        "Secondary industry's share of GDP, 2019-2024 (NBS portal vintage 2025)", "%",
+        "100 × secondary_industry_va (2025 vintage) ÷ gdp_nominal (the same 2025 vintage), same province "
+        "and year; the Northeast and the 31 provinces divide summed value added by summed GDP",
+        ("secondary_industry_va@nbs_portal_2025", "gdp_nominal"),
+        lambda s: _ratio_of_sums(s["secondary_industry_va@nbs_portal_2025"], s["gdp_nominal"]),
+        vintage="nbs_portal_2025"),
+    "secondary_industry_share_2021": Derived(
+        "Secondary industry's share of GDP, 2000-2019 (NBS portal vintage 2021)", "%",
+        "100 × secondary_industry_va ÷ gdp_nominal_portal_2021 (both of the 2021 vintage), same province "
+        "and year; aggregates divide sums. Not to be joined to secondary_industry_share (2019-2024) as one "
+        "line: 2019 is in both and shows the revision",
+        ("secondary_industry_va", "gdp_nominal@nbs_portal_2021"),
+        lambda s: _ratio_of_sums(s["secondary_industry_va"], s["gdp_nominal@nbs_portal_2021"]),
+        vintage="nbs_portal_2021"),
+    "gdp_per_capita_official_rank": Derived(
+        "Rank of official GDP per capita among the 31 provinces, 2019-2024 (as published, 2025 vintage)",
+        "rank (1 = highest)",
+        "rank of gdp_per_capita (NBS portal vintage 2025, as published) among the 31 provinces in each year "
+        "(ties share the better rank); beside gdp_per_capita_computed_rank, the book's own calculation",
+        ("gdp_per_capita@nbs_portal_2025",), lambda s: _rank(s["gdp_per_capita@nbs_portal_2025"]),
+        vintage="nbs_portal_2025"),
+    "gdp_per_capita_official_rank_2021": Derived(
+        "Rank of official GDP per capita among the 31 provinces, 2000-2019 (as published, 2021 vintage)",
+        "rank (1 = highest)",
+        "rank of gdp_per_capita (NBS portal vintage 2021, as published) among the 31 provinces in each year",
+        ("gdp_per_capita@nbs_portal_2021",), lambda s: _rank(s["gdp_per_capita@nbs_portal_2021"]),
+        vintage="nbs_portal_2021"),
     "transfer_payments_share_of_expenditure": Derived(
         "Central transfer payments as a share of budget expenditure", "%",
         "100 × central_transfer_payments ÷ budget_expenditure, same province and year; the Northeast and "
@@ -525,8 +592,9 @@ def series(id: str, data_dir: str | os.PathLike | None = None, *, vintage: str |
             raise KeyError(f"{id!r} is derived; its vintage is fixed by its inputs ({', '.join(DERIVED[id].inputs)})")
         spec = DERIVED[id]
         frame = spec.compute({name: series(name, base) for name in spec.inputs})
-        frame = frame.assign(unit=spec.unit, source_id="project", status="derived", note=spec.formula,
-                             vintage=spec.vintage)
+        frame = frame.assign(unit=spec.unit, source_id="project", status="derived", note=spec.formula)
+        if "vintage" not in frame:  # a derived series may keep its inputs' vintage row by row
+            frame = frame.assign(vintage=spec.vintage)
     else:
         descriptor = _resource_descriptor(id, base)
         if descriptor.get("dongbei", {}).get("kind") != "series":

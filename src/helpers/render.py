@@ -126,9 +126,17 @@ def compiled_vega(spec: dict[str, Any]) -> str:
     return _cached("vg.json", fixed_width(spec), compile_)
 
 
+JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def script_json(payload: str) -> str:
-    """JSON text that is safe inside a ``<script>`` element."""
-    return payload.replace("</", "<\\/")  # never close the script element early
+    """JSON text that is safe inside a ``<script>`` element.
+
+    Inside <script>, "</script" ends the element and "<!--<script" makes the parser swallow the rest
+    of the page; escaping every < > & as a JSON \\u escape leaves no markup at all (JSON.parse reads
+    the same strings back).
+    """
+    return payload.translate(JSON_IN_HTML)
 
 
 def chart_html(spec: dict[str, Any]) -> str:

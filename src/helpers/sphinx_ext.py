@@ -8,7 +8,8 @@ Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It
   called), and ``dongbei-charts.js`` loads the bundle only when a chart with parameters comes into
   view or is touched;
 * adds ``dongbei-charts.js`` (tooltips, live charts; 3 kB) only to pages that contain a chart;
-* adds the house stylesheet to every page and removes the unused thebe scripts;
+* adds the house stylesheet and the book's icon (``static/favicon.svg``) to every page and removes the
+  unused thebe scripts;
 * drops the theme's 1.5 MB FontAwesome script (the theme CSS already has the icon font);
 * labels every body cell of a table of three or more columns with its column heading
   (``data-label``), so that on a phone ``dongbei.css`` can show each row as a card instead of a table
@@ -17,6 +18,9 @@ Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It
 * adds the ``{claim}`` role: ``{claim}`wang-045``` links to that row of the sources audit and fails
   the build (a warning, an error under ``-W``) if the id is not in ``data/claims.csv``;
 * adds the audit table's filter script to the page that carries the claims table;
+* refuses to publish a traceback: a book notebook stored with an error output fails every build
+  (``make book`` too, not only ``-W``), naming the notebook and cell, unless the cell is tagged
+  ``raises-exception`` (an error shown on purpose);
 * builds the instructor edition when ``DONGBEI_INSTRUCTOR=1`` (``make book-instructor``): exercise
   solutions are shown open instead of in a closed dropdown, and every page says which edition it is.
 """
@@ -66,6 +70,10 @@ def vega_bundle_name() -> str:
 
 def _add_static_path(app, config):
     config.html_static_path.append(str(STATIC_DIR))
+    # The book's own icon (static/favicon.svg, drawn for it): every page links it, so browsers do not
+    # ask for a /favicon.ico that does not exist (a 404 in the console of a real host).
+    if not config.html_favicon:
+        config.html_favicon = str(STATIC_DIR / "favicon.svg")
 
 
 def _is_thebe(script) -> bool:
@@ -281,6 +289,45 @@ def _finish_site(app, exception):
         target.write_text(vl_convert.javascript_bundle(vl_version=vegalite_version()), encoding="utf-8")
 
 
+RAISES_TAG = "raises-exception"
+
+
+def stored_errors(path: Path) -> list[str]:
+    """'cell N: Name: message' for every stored error output of a notebook, outside cells tagged
+    ``raises-exception`` (N counts every cell from 1, as a notebook editor shows them)."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    found = []
+    for number, cell in enumerate(nb.cells, 1):
+        if RAISES_TAG in cell.get("metadata", {}).get("tags", []):
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                found.append(f"cell {number}: {out.get('ename', 'Error')}: {str(out.get('evalue', ''))[:200]}")
+    return found
+
+
+def _refuse_tracebacks(app, env, docnames):
+    """Before reading: fail the build if any notebook of the book holds a stored error output.
+
+    Every notebook in the book is checked on every build (not only the ones re-read), so an
+    incremental build cannot hide one."""
+    from sphinx.errors import ExtensionError
+
+    problems = []
+    for docname in sorted(env.found_docs):
+        path = Path(env.doc2path(docname))
+        if path.suffix == ".ipynb":
+            problems += [f"{path.relative_to(app.srcdir)}, {error}" for error in stored_errors(path)]
+    if problems:
+        raise ExtensionError(
+            "notebooks stored with error outputs (a traceback would be published):\n  "
+            + "\n  ".join(problems)
+            + f"\nRe-run them (make execute) and fix the error, or tag a cell that fails on purpose "
+              f"'{RAISES_TAG}'.")
+
+
 def claim_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     """``{claim}`wang-045``` → a link to the claim's row in the sources audit."""
     from docutils import nodes
@@ -306,6 +353,7 @@ def setup(app):
 
     roles.register_local_role("claim", claim_role)
     app.connect("config-inited", _add_static_path)
+    app.connect("env-before-read-docs", _refuse_tracebacks)
     app.connect("doctree-resolved", _open_solutions)
     app.connect("html-page-context", _page_assets)
     app.connect("build-finished", _finish_site)

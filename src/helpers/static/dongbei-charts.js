@@ -86,8 +86,17 @@ async function hydrate(figure) {
   if (figure.dataset.live !== "pending") return;
   figure.dataset.live = "loading";
   try {
+    let spec;
+    try {
+      spec = JSON.parse(figure.querySelector("script.dongbei-vega-spec").textContent);
+    } catch (error) {
+      // A spec that does not parse is a broken chart: say so (the site tests look for this).
+      figure.dataset.rendered = "error";
+      figure.dataset.live = "error";
+      console.error("chart spec is not valid JSON:", error);
+      return;
+    }
     const vegaEmbed = await loadRuntime();
-    const spec = JSON.parse(figure.querySelector("script.dongbei-vega-spec").textContent);
     const target = figure.querySelector(".dongbei-vega-target");
     const live = document.createElement("div");
     live.className = "dongbei-vega-target dongbei-vega-live";
@@ -103,6 +112,7 @@ async function hydrate(figure) {
     live.hidden = false;
     figure.dataset.live = "true";
   } catch (error) {
+    figure.dataset.rendered = "error";
     figure.dataset.live = "error";
     console.error("live chart failed to start:", error);
   }
