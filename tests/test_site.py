@@ -130,6 +130,7 @@ def test_a_chart_note_cannot_cut_a_page_short_and_a_spec_that_does_not_parse_fai
                 f'<body><main>{"".join(figures)}<p id="end">End of the page.</p></main></body></html>')
 
     def settled(page):
+        page.mouse.wheel(0, 40)  # live charts start once the reader does something on the page
         page.wait_for_function("[...document.querySelectorAll('figure.dongbei-vega')]"
                                ".every(f => ['true', 'error'].includes(f.dataset.live))", timeout=20_000)
         return sitecheck.chart_report(page)
@@ -206,8 +207,9 @@ def test_projection_sliders_redraw_the_chart_in_the_browser(browser, book_url):
     with sitecheck.browser_page(browser, "desktop") as page:
         page.goto(book_url + "chapters/02_demographics.html", wait_until="load")
         sitecheck.chart_report(page)
-        # Live charts start when they come into view (the Vega runtime is loaded then, not before).
+        # Live charts start when they are in view once the reader scrolls (the Vega runtime loads then).
         page.locator("figure.dongbei-vega[data-live]").last.scroll_into_view_if_needed()
+        page.mouse.wheel(0, 10)
         page.wait_for_selector("figure.dongbei-vega[data-live='true'] input[type=range]", timeout=20_000)
         figure = page.locator("figure.dongbei-vega").filter(has=page.locator("input[type=range]")).first
         paths = lambda: figure.locator("svg path").evaluate_all("ps => ps.map(p => p.getAttribute('d')).join('|')")  # noqa: E731
@@ -290,3 +292,32 @@ def test_first_view_budget(browser, book_url):
             assert total <= SCRIPT_BUDGET, f"{name}: {total} bytes of script on load (budget {SCRIPT_BUDGET})"
             blocking = sum(max(0, d - 50) for d in page.evaluate("window.__long"))
             assert blocking <= BLOCKING_BUDGET_MS, f"{name}: {blocking:.0f} ms of long tasks on load"
+
+
+def test_every_live_chart_starts_when_the_reader_scrolls_to_it(browser, book_url):
+    """Charts with parameters arrive drawn; scrolled to, each becomes a live Vega chart with its controls,
+    without console errors, and a chart in view starts from its button without any scrolling."""
+    for name in [p for p in BOOK_PAGES if p.startswith(("chapters/", "appendix/", "teaching/"))]:
+        html = (BOOK / name).read_text(encoding="utf-8")
+        if 'data-live="pending"' not in html:
+            continue
+        with sitecheck.browser_page(browser, "phone") as page:
+            page.goto(book_url + name, wait_until="load")
+            page.wait_for_timeout(300)
+            assert page.evaluate("[...document.querySelectorAll('figure[data-live]')].every(f => f.dataset.live === 'pending')"), \
+                f"{name}: a live chart started before the reader did anything"
+            figures = page.locator("figure.dongbei-vega[data-live]")
+            for i in range(figures.count()):
+                figures.nth(i).scroll_into_view_if_needed()
+                page.mouse.wheel(0, 5)
+                page.wait_for_function("f => ['true', 'error'].includes(f.dataset.live)",
+                                       arg=figures.nth(i).element_handle(), timeout=20_000)
+            states = figures.evaluate_all("fs => fs.map(f => f.dataset.live)")
+            assert states == ["true"] * len(states), f"{name}: live charts {states}"
+            assert figures.evaluate_all("fs => fs.every(f => f.querySelector('.vega-bindings, svg'))")
+            assert not page.problems["console"], f"{name}: {page.problems['console']}"
+    with sitecheck.browser_page(browser, "phone") as page:
+        page.goto(book_url + "teaching/timeline.html", wait_until="load")
+        figure = page.locator("figure.dongbei-vega[data-live]").first
+        figure.locator("button.dongbei-vega-start").click()
+        page.wait_for_function("f => f.dataset.live === 'true'", arg=figure.element_handle(), timeout=20_000)

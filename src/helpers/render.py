@@ -148,7 +148,8 @@ def chart_html(spec: dict[str, Any]) -> str:
     live_attr = ' data-live="pending"' if live else ""
     parts = [f'<figure class="dongbei-vega" aria-label="{html.escape(description)}" data-rendered="true"'
              f'{live_attr}>', f'<div class="dongbei-vega-target">{static_svg(spec)}</div>']
-    if live:
+    if live:  # room for the controls (a start button until the chart is live): nothing moves
+        parts.append('<div class="dongbei-vega-controls"></div>')
         parts.append(f'<script type="application/json" class="dongbei-vega-spec">'
                      f'{script_json(compiled_vega(spec))}</script>')
     if meta.get("data_url"):

@@ -3,8 +3,9 @@
 // - tooltips: each mark carries Vega-Lite's own description of its values (aria-label), shown on
 //   hover, focus or touch; no chart library is needed for that;
 // - live charts: a chart with parameters (sliders, dropdowns) also carries its spec, compiled to Vega
-//   at build time. When it comes into view, or is touched, the Vega bundle served by the site is
-//   loaded (once per page, cached across pages) and the picture is swapped for the live chart.
+//   at build time. When it is in view and the reader has scrolled or touched the page (or uses its
+//   button), the Vega bundle served by the site is loaded (once per page, cached across pages) and
+//   the picture is swapped for the live chart.
 const script = document.querySelector("script[data-runtime]");
 const runtimeUrl = new URL(script ? script.dataset.runtime : "vendor/vega-bundle.js", import.meta.url).href;
 
@@ -109,6 +110,8 @@ async function hydrate(figure) {
     }
     live.style.minHeight = `${target.offsetHeight}px`; // no jump while the picture is swapped
     target.remove();
+    const slot = figure.querySelector(".dongbei-vega-controls");
+    if (slot) slot.remove(); // the live chart draws its own controls
     live.hidden = false;
     figure.dataset.live = "true";
   } catch (error) {
@@ -118,20 +121,46 @@ async function hydrate(figure) {
   }
 }
 
+// A live chart starts when it is in view and the reader has done something on the page (scrolled,
+// touched, clicked, pressed a key), or at once when the reader uses its "Use the controls" button.
+// So a page that is only opened, or a chart at the top that is only looked at, costs no runtime.
 const pending = document.querySelectorAll("figure.dongbei-vega[data-live='pending']");
 if (pending.length) {
+  const visible = new Set();
+  let engaged = false;
   const observer = new IntersectionObserver((entries) => {
     for (const entry of entries) {
-      if (entry.isIntersecting) {
+      if (entry.isIntersecting) visible.add(entry.target);
+      else visible.delete(entry.target);
+      if (engaged && entry.isIntersecting) {
         observer.unobserve(entry.target);
         hydrate(entry.target);
       }
     }
   }, { rootMargin: "100px 0px" });
+  const engage = (event) => {
+    // The theme scrolls its sidebar into place on load: only the reader scrolling the page counts.
+    if (engaged || (event.type === "scroll" && event.target !== document)) return;
+    engaged = true;
+    for (const type of ENGAGE) window.removeEventListener(type, engage, true);
+    for (const figure of visible) {
+      observer.unobserve(figure);
+      hydrate(figure);
+    }
+  };
+  const ENGAGE = ["scroll", "wheel", "pointerdown", "keydown", "touchstart"];
+  for (const type of ENGAGE) window.addEventListener(type, engage, { capture: true, passive: true });
   for (const figure of pending) {
     observer.observe(figure);
-    for (const type of ["pointerdown", "focusin"]) {
-      figure.addEventListener(type, () => hydrate(figure), { once: true });
+    const slot = figure.querySelector(".dongbei-vega-controls");
+    if (slot) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "dongbei-vega-start";
+      button.textContent = "Use the chart's controls";
+      button.addEventListener("click", () => hydrate(figure));
+      slot.append(button);
     }
+    figure.addEventListener("focusin", () => hydrate(figure), { once: true });
   }
 }
