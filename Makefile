@@ -22,7 +22,8 @@ help:
 	@echo "make audit    recompute the sources-audit verdicts (make audit ARGS=--write stores them)"
 	@echo "make execute  re-run every notebook in place, storing outputs and widget state"
 	@echo "make serve    serve the built site on http://localhost:$(PORT)/"
-	@echo "make bench    time set-up, build, rebuild, execution and tests; weigh every page"
+	@echo "make bench    time set-up, build, rebuild, execution and tests; weigh every page; Lighthouse"
+	@echo "              on every page (make bench ARGS=--lighthouse: only Lighthouse, on _build/html)"
 	@echo "make clean    remove _build and caches (keeps .venv; rm -rf .venv to start over)"
 	@echo "make lock     re-resolve requirements.txt into requirements-lock.txt (with hashes)"
 
@@ -107,8 +108,13 @@ serve:
 	@cd $(HTML) && python3 -m http.server --bind 127.0.0.1 $(PORT)
 
 bench: setup system-deps
+	@command -v npm >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	@test tools/bench/node_modules/.package-lock.json -nt tools/bench/package-lock.json || \
+	  { echo "==> [bench] installing the pinned Lighthouse (npm ci in tools/bench)"; \
+	    cd tools/bench && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error; }
 	@echo "==> [bench] measuring (takes a few minutes; prints a table at the end)"
-	@$(BIN)/python scripts/bench.py
+	@$(BIN)/python scripts/bench.py $(ARGS)
 
 # uv (pinned in requirements.txt) resolves for this Python on x86-64 Linux and records the sha256 of
 # every file of every pinned release; `make setup` installs with --require-hashes. Versions already in

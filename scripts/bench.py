@@ -1,8 +1,17 @@
-"""Benchmark the book on this machine (`make bench`). Prints a table; asserts nothing.
+"""Benchmark the book on this machine (`make bench`). Prints tables; asserts nothing.
 
 Measures: set-up from a fresh clone, a clean `jb build`, a rebuild after editing one page's prose,
 re-executing every notebook vs. the bare floor (kernel start + library imports), the test suite,
-and the weight of every page (HTML + the scripts, styles and data it loads).
+the weight of every page (HTML + the scripts, styles and data it loads), and Lighthouse's mobile
+performance audit of every page, compared with the goals of issue 23.
+
+`scripts/bench.py --lighthouse` (or `make bench ARGS=--lighthouse`) runs only the Lighthouse part, on
+the site already built in _build/html.
+
+Lighthouse is the npm package pinned in tools/bench/package.json (+ package-lock.json), installed by
+`make bench` with `npm ci`; it drives Debian's Chromium (CHROME_PATH), with its default mobile preset
+(a mid-range phone, simulated slow 4G, 4x CPU slowdown). The site is served by a localhost server that
+compresses and caches as a static host does (tests/sitecheck.py, ``static_host=True``).
 """
 
 from __future__ import annotations
@@ -21,6 +30,9 @@ sys.path.insert(0, str(REPO / "scripts"))
 from execute import execute  # noqa: E402
 
 GOALS = {"clean build": 60, "one-page rebuild": 10, "make test (fresh clone)": 600}
+# Issue 23: every page on Lighthouse mobile (compressed, cached static server).
+LH_GOALS = {"performance": 90, "lcp_s": 2.5, "tbt_ms": 200, "cls": 0.1, "kib": 400}
+LIGHTHOUSE = REPO / "tools" / "bench" / "node_modules" / "lighthouse" / "cli" / "index.js"
 FLOOR_CELL = "import pandas, altair, ipywidgets\nfrom helpers import charts, data, figures, widgets"
 
 
@@ -85,7 +97,82 @@ def page_weights(site: Path) -> list[tuple[str, int, int]]:
     return rows
 
 
+def lighthouse_page(url: str, out: Path) -> dict:
+    """One Lighthouse mobile run (performance only); the numbers of the issue-23 table."""
+    sys.path.insert(0, str(REPO / "tests"))
+    import os
+
+    import sitecheck
+
+    flags = " ".join(["--headless=new", *[a for a in sitecheck.CHROMIUM_ARGS if a != "--headless"]])
+    subprocess.run(["node", str(LIGHTHOUSE), url, "--only-categories=performance", "--output=json",
+                    f"--output-path={out}", f"--chrome-flags={flags}", "--quiet", "--max-wait-for-load=60000"],
+                   check=True, env={**os.environ, "CHROME_PATH": sitecheck.CHROMIUM},
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    report = json.loads(out.read_text(encoding="utf-8"))
+    audits = report["audits"]
+    num = lambda key: audits[key].get("numericValue") or 0  # noqa: E731
+    return {
+        "performance": round(100 * (report["categories"]["performance"]["score"] or 0)),
+        "fcp_s": num("first-contentful-paint") / 1000,
+        "lcp_s": num("largest-contentful-paint") / 1000,
+        "tbt_ms": num("total-blocking-time"),
+        "cls": num("cumulative-layout-shift"),
+        "kib": num("total-byte-weight") / 1024,
+        "dom": int(num("dom-size")),
+        "render_blocking": len(audits.get("render-blocking-resources", {}).get("details", {}).get("items", [])),
+    }
+
+
+def meets(row: dict) -> list[str]:
+    """The goals a row misses (empty list: all met)."""
+    g = LH_GOALS
+    checks = [("performance", row["performance"] >= g["performance"]), ("LCP", row["lcp_s"] <= g["lcp_s"]),
+              ("TBT", row["tbt_ms"] <= g["tbt_ms"]), ("CLS", row["cls"] <= g["cls"]),
+              ("transfer", row["kib"] <= g["kib"])]
+    return [name for name, ok in checks if not ok]
+
+
+def lighthouse_table(site: Path) -> list[dict]:
+    sys.path.insert(0, str(REPO / "tests"))
+    import sitecheck
+
+    if not LIGHTHOUSE.exists():
+        raise SystemExit("Lighthouse is not installed: run `make bench` (it runs npm ci in tools/bench)")
+    rows = []
+    header = (f"  {'page':<32} {'perf':>4} {'FCP':>6} {'LCP':>6} {'TBT':>7} {'CLS':>5} {'transfer':>10}"
+              f" {'DOM':>6} {'block':>5}  goal")
+    print(header, flush=True)
+    reports = REPO / "_build" / "lighthouse"
+    shutil.rmtree(reports, ignore_errors=True)
+    reports.mkdir(parents=True)
+    with sitecheck.serve(site, static_host=True) as url:
+        for name in sitecheck.pages(site):
+            out = reports / (name.replace("/", "__").removesuffix(".html") + ".json")
+            row = {"page": name, **lighthouse_page(url + name, out)}
+            missed = meets(row)
+            row["missed"] = missed
+            rows.append(row)
+            print(f"  {name:<32} {row['performance']:>4} {row['fcp_s']:>5.1f}s {row['lcp_s']:>5.1f}s"
+                  f" {row['tbt_ms']:>5.0f}ms {row['cls']:>5.2f} {row['kib']:>6.0f} KiB {row['dom']:>6}"
+                  f" {row['render_blocking']:>5}  {'met' if not missed else 'short: ' + ', '.join(missed)}",
+                  flush=True)
+    g = LH_GOALS
+    print(f"  goal: performance >= {g['performance']}, LCP <= {g['lcp_s']} s, TBT <= {g['tbt_ms']} ms, "
+          f"CLS <= {g['cls']}, transfer <= {g['kib']} KiB   "
+          f"({sum(not r['missed'] for r in rows)} of {len(rows)} pages meet all)")
+    out = REPO / "_build" / "lighthouse.json"
+    out.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    print(f"==> [bench] Lighthouse table written to {out.relative_to(REPO)}, full reports in "
+          f"{reports.relative_to(REPO)}/")
+    return rows
+
+
 def main() -> int:
+    if "--lighthouse" in sys.argv[1:]:
+        print("==> [bench] Lighthouse 12, mobile preset, every page of _build/html (compressed, cached server)")
+        lighthouse_table(REPO / "_build" / "html")
+        return 0
     results: list[tuple[str, str, str]] = []
 
     def report(name: str, value: str, goal: str = "") -> None:
@@ -141,6 +228,9 @@ def main() -> int:
     heaviest = max(w[2] for w in weights)
     report("heaviest page (Vega bundle cached)", f"{heaviest / 1e6:.2f} MB", "goal < 1.5 MB")
     report("heaviest first visit (all assets)", f"{max(w[1] for w in weights) / 1e6:.2f} MB")
+
+    print("==> [bench] Lighthouse 12, mobile preset, every page (compressed, cached server)")
+    lighthouse_table(REPO / "_build" / "html")
 
     out = REPO / "_build" / "bench.json"
     out.write_text(json.dumps(results, indent=1), encoding="utf-8")

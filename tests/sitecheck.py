@@ -36,10 +36,60 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".csv", ".txt", ".xml", ".inv", ".map"}
+
+
+class _StaticHostHandler(_QuietHandler):
+    """What a static host (GitHub Pages, Netlify, nginx) does: gzip text files, send cache headers.
+
+    Files under ``_static/`` are served with a one-day ``max-age`` (their URLs carry a version or
+    digest); pages with ``no-cache`` plus an ETag. Used by ``make bench`` so that Lighthouse measures
+    the bytes a reader actually transfers.
+    """
+
+    def send_head(self):
+        import email.utils
+        import gzip
+        import hashlib
+        import io
+        import os
+
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not path.is_file():
+            return super().send_head()
+        body = path.read_bytes()
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return None
+        encoded = path.suffix in COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", "")
+        if encoded:
+            body = gzip.compress(body, compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Length", str(len(body)))
+        if encoded:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", email.utils.formatdate(os.path.getmtime(path), usegmt=True))
+        static = "/_static/" in self.path
+        self.send_header("Cache-Control", "public, max-age=86400" if static else "no-cache")
+        self.end_headers()
+        return io.BytesIO(body)
+
+
 @contextmanager
-def serve(directory: Path):
-    """Serve ``directory`` on a free localhost port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve(directory: Path, static_host: bool = False):
+    """Serve ``directory`` on a free localhost port; yields the base URL.
+
+    With ``static_host`` the server compresses and caches as a static host does (``make bench``).
+    """
+    handler = functools.partial(_StaticHostHandler if static_host else _QuietHandler, directory=str(directory))
     socketserver.TCPServer.allow_reuse_address = True
     with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as server:
         thread = threading.Thread(target=server.serve_forever, daemon=True)

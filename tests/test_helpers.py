@@ -93,30 +93,59 @@ def test_series_explorer_reads_the_change_over_the_selected_years():
     assert explorer.change() == (2001, 4.0, 2001, 4.0)
 
 
-def test_renderer_turns_vegalite_into_offline_placeholder_and_widgets_into_a_note():
+def test_renderer_draws_vegalite_at_build_time_and_turns_widgets_into_a_note():
     class Data:
         def __init__(self, mime, content):
             self.mime_type, self.content = mime, content
 
-    spec = {"description": 'A "quoted" <chart>', "mark": "point", "note": "</script>"}
+    spec = {"description": 'A "quoted" <chart>', "mark": "point", "note": "</script>",
+            "data": {"values": [{"x": 1}, {"x": 2}]}, "encoding": {"x": {"field": "x", "type": "quantitative"}},
+            "width": "container"}
     nodes = render.OfflineMimeRenderer.handle_mime(None, Data("application/vnd.vegalite.v5+json", spec), False)
     html = nodes[0].astext()
     assert 'class="dongbei-vega"' in html and "&quot;quoted&quot; &lt;chart&gt;" in html
-    assert "</script>\"" not in html, "spec must not be able to close its script element"
+    assert "<svg" in html and 'class="mark-symbol' in html, "the chart must arrive drawn (SVG at build time)"
+    assert f'viewBox="0 0 {render.STATIC_WIDTH}' in html, "a container-wide chart is drawn at the phone width"
+    assert "dongbei-vega-spec" not in html, "a chart without parameters needs no spec and no runtime"
+    # A chart with a parameter also carries its spec, compiled to Vega, safe inside its script element.
+    live = {**spec, "description": "closes </script> early?",
+            "params": [{"name": "p", "value": 1, "bind": {"input": "range", "min": 0, "max": 2}}]}
+    html = render.OfflineMimeRenderer.handle_mime(None, Data("application/vnd.vegalite.v5+json", live), False)[0].astext()
+    assert 'data-live="pending"' in html and "<svg" in html
     payload = html.split('class="dongbei-vega-spec">')[1].split("</script>")[0]
-    assert json.loads(payload)["note"] == "</script>"
+    compiled = json.loads(payload)
+    assert compiled["$schema"].endswith("vega/v5.json") or "vega/v" in compiled["$schema"]
+    assert compiled["description"] == "closes </script> early?"
     note = render.OfflineMimeRenderer.handle_mime(None, Data(render.WIDGET_VIEW_MIME, {}), False)
     assert "Live explorer" in note[0].astext()
     assert render.OfflineMimeRenderer.handle_mime(None, Data("text/plain", "x"), False) is None
 
 
+def test_static_chart_ids_are_unique_per_chart():
+    """Two charts on one page must not share clip-path ids (the second would clip to the first)."""
+    base = {"mark": {"type": "bar", "clip": True}, "data": {"values": [{"a": "x", "b": 1}]}, "width": 100,
+            "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
+    import re
+
+    one, two = render.static_svg({**base, "title": "one"}), render.static_svg({**base, "title": "two"})
+    ids_one, ids_two = set(re.findall(r' id="([^"]+)"', one)), set(re.findall(r' id="([^"]+)"', two))
+    assert ids_one and ids_two and not ids_one & ids_two
+    assert all(f"url(#{i})" in one for i in ids_one), "references must follow the renamed ids"
+
+
 def test_chart_payload_carries_no_markup_so_no_note_can_cut_the_page_short():
-    """'<!--<script>' in a spec once made the HTML parser swallow the rest of the page (issue 19)."""
+    """'<!--<script>' in a spec once made the HTML parser swallow the rest of the page (issue 19).
+
+    Only a chart with parameters carries a payload (its compiled Vega spec, which keeps the description).
+    """
     note = "<!--<script> Jilin & Liaoning </script> -->"
-    html = render.chart_html({"description": "d", "mark": "point", "note": note})
-    payload = html.split('class="dongbei-vega-spec">')[1].rsplit("</script>", 1)[0]
+    spec = {"description": note, "mark": "point", "data": {"values": [{"x": 1}]},
+            "encoding": {"x": {"field": "x", "type": "quantitative"}},
+            "params": [{"name": "p", "value": 1, "bind": {"input": "range", "min": 0, "max": 2}}]}
+    html = render.chart_html(spec)
+    payload = html.split('class="dongbei-vega-spec">')[1].split("</script>", 1)[0]
     assert not {"<", ">", "&"} & set(payload), payload
-    assert json.loads(payload)["note"] == note
+    assert json.loads(payload)["description"] == note
 
 
 def test_pick_province_chart_binds_a_dropdown_that_runs_without_a_kernel():

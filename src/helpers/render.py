@@ -3,17 +3,25 @@
 Registered through the entry point group ``myst_nb.mime_renderers`` (see ``pyproject.toml``).
 
 * Vega-Lite outputs (``application/vnd.vegalite.v*``), which JupyterLab renders natively, become a
-  ``<div class="dongbei-vega">`` carrying the spec as JSON; ``static/dongbei-charts.js`` draws it with
-  the Vega bundle the site serves itself (``helpers.sphinx_ext``). No CDN is involved.
+  ``<figure class="dongbei-vega">`` holding the chart already drawn as SVG at build time (by the pinned
+  ``vl-convert``, offline, cached by spec hash): it shows at first paint, prints, and reads without
+  JavaScript. Its marks carry Vega-Lite's own descriptions (``aria-label``), which
+  ``static/dongbei-charts.js`` shows as tooltips. Only a chart with parameters (sliders, dropdowns)
+  also carries its spec, compiled to Vega at build time; the script loads the Vega runtime the site
+  serves itself (``helpers.sphinx_ext``) when such a chart comes into view or is touched, and swaps
+  the picture for the live chart. No CDN is involved.
 * ipywidgets views do nothing on a static page (there is no kernel), so instead of loading a widget
   manager they are replaced by a note that says how to run the explorer live.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import os
 import re
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -32,23 +40,123 @@ WIDGET_NOTE = (
 )
 
 
+# Charts whose width follows their container are drawn at the width of a phone's text column; CSS
+# scales the picture to the column (down a little on the narrowest phones, up to 1.5x on a desktop).
+STATIC_WIDTH = 360
+CACHE_DIR = Path(os.environ.get("DONGBEI_CHART_CACHE")
+                 or Path(__file__).resolve().parents[2] / "_build" / ".chart-cache")
+RENDER_VERSION = 2  # bump when the way charts are compiled or drawn changes (invalidates the cache)
+SVG_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def _vl_version() -> str:
+    import altair
+
+    return ".".join(altair.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+
+
+def fixed_width(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec with ``width: "container"`` replaced by :data:`STATIC_WIDTH` (SVG needs a number).
+
+    ``autosize: fit-x`` keeps the whole chart, axes included, within that width, as the container did
+    (Vega-Lite sizes a ``"container"`` width the same way; the height stays as specified).
+    """
+    if spec.get("width") != "container":
+        return spec
+    autosize = spec.get("autosize") if isinstance(spec.get("autosize"), dict) else {}
+    return {**spec, "width": STATIC_WIDTH, "autosize": {"type": "fit-x", "contains": "padding", **autosize}}
+
+
+def has_params(spec: Any) -> bool:
+    """True if the spec (or any layer) declares parameters: those charts need the Vega runtime."""
+    if isinstance(spec, dict):
+        return bool(spec.get("params")) or any(has_params(v) for k, v in spec.items() if k != "datasets")
+    if isinstance(spec, list):
+        return any(has_params(v) for v in spec)
+    return False
+
+
+def _cached(kind: str, spec: dict[str, Any], make) -> str:
+    """``make(spec)`` for a chart, stored under CACHE_DIR by a hash of the spec and the tool versions."""
+    import vl_convert
+
+    key = hashlib.sha256(json.dumps([kind, RENDER_VERSION, vl_convert.__version__, _vl_version(), spec],
+                                    sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+    path = CACHE_DIR / f"{key}.{kind}"
+    if path.exists():
+        return path.read_text(encoding="utf-8")
+    text = make(spec)
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)  # atomic: parallel builds never read half a file
+    return text
+
+
+def static_svg(spec: dict[str, Any]) -> str:
+    """The chart drawn to SVG at build time (offline), from its compiled Vega, ids made unique."""
+    import vl_convert
+
+    svg = _cached("svg", fixed_width(spec), lambda s: vl_convert.vega_to_svg(json.loads(compiled_vega(spec))))
+    prefix = "c" + hashlib.sha1(svg.encode()).hexdigest()[:8] + "-"
+    ids = set(SVG_ID.findall(svg))
+    if ids:  # clip paths and gradients: two charts on one page must not share an id
+        pattern = re.compile(r'(\bid="|url\(#|href="#)(' + "|".join(map(re.escape, ids)) + r')(?=[")])')
+        svg = pattern.sub(lambda m: m.group(1) + prefix + m.group(2), svg)
+    description = html.escape(spec.get("description") or "", quote=True)
+    return svg.replace("<svg ", f'<svg role="graphics-document" aria-roledescription="visualization" '
+                                f'aria-label="{description}" ', 1)
+
+
+def compiled_vega(spec: dict[str, Any]) -> str:
+    """The Vega spec compiled from Vega-Lite at build time (the browser then needs no Vega-Lite).
+
+    Legends at the bottom are stacked, not placed side by side: at a phone's width two legends in a
+    row run past the chart's right edge.
+    """
+    import vl_convert
+
+    def compile_(s):
+        vega = vl_convert.vegalite_to_vega(s, vl_version=_vl_version())
+        vega = json.loads(vega) if isinstance(vega, str) else vega
+        legend = vega.setdefault("config", {}).setdefault("legend", {})
+        legend.setdefault("layout", {"bottom": {"direction": "vertical", "anchor": "start"}})
+        return json.dumps(vega, separators=(",", ":"), ensure_ascii=False)
+
+    return _cached("vg.json", fixed_width(spec), compile_)
+
+
 JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
+def script_json(payload: str) -> str:
+    """JSON text that is safe inside a ``<script>`` element.
+
+    Inside <script>, "</script" ends the element and "<!--<script" makes the parser swallow the rest
+    of the page; escaping every < > & as a JSON \\u escape leaves no markup at all (JSON.parse reads
+    the same strings back).
+    """
+    return payload.translate(JSON_IN_HTML)
+
+
 def chart_html(spec: dict[str, Any]) -> str:
-    """The HTML placeholder for one Vega-Lite spec (drawn by dongbei-charts.js)."""
+    """The HTML for one Vega-Lite spec: the chart drawn at build time, plus the live spec if it has
+    parameters (drawn by dongbei-charts.js when it comes into view)."""
     description = spec.get("description") or ""
-    payload = json.dumps(spec, separators=(",", ":"), ensure_ascii=False)
-    # Inside <script>, "</script" ends the element and "<!--<script" makes the parser swallow the rest
-    # of the page; escaping every < > & as a JSON \u escape leaves no markup at all (JSON.parse reads
-    # the same strings back).
-    payload = payload.translate(JSON_IN_HTML)
-    return (
-        f'<figure class="dongbei-vega" aria-label="{html.escape(description)}">'
-        f'<div class="dongbei-vega-target"></div>'
-        f'<script type="application/json" class="dongbei-vega-spec">{payload}</script>'
-        f"</figure>"
-    )
+    meta = (spec.get("usermeta") or {}).get("dongbei") or {}
+    live = has_params(spec)
+    live_attr = ' data-live="pending"' if live else ""
+    parts = [f'<figure class="dongbei-vega" aria-label="{html.escape(description)}" data-rendered="true"'
+             f'{live_attr}>', f'<div class="dongbei-vega-target">{static_svg(spec)}</div>']
+    if live:  # room for the controls (a start button until the chart is live): nothing moves
+        parts.append('<div class="dongbei-vega-controls"></div>')
+        parts.append(f'<script type="application/json" class="dongbei-vega-spec">'
+                     f'{script_json(compiled_vega(spec))}</script>')
+    if meta.get("data_url"):
+        label = meta.get("data_label") or "Download the data behind this chart (CSV)"
+        parts.append(f'<figcaption><a href="{html.escape(meta["data_url"])}">{html.escape(label)}</a></figcaption>')
+    parts.append("</figure>")
+    return "".join(parts)
 
 
 class OfflineMimeRenderer:

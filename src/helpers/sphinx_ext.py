@@ -2,10 +2,12 @@
 
 Loaded by ``_config.yml`` (``sphinx.extra_extensions``). It
 
-* writes the Vega + Vega-Lite + Vega-Embed bundle shipped by the pinned ``vl-convert-python`` wheel to
-  ``_static/vendor/`` (generated at build time, never committed);
-* adds that bundle and ``dongbei-charts.js`` only to pages that contain a chart, so text pages stay
-  light and the bundle (one versioned file) is cached across pages;
+* writes the Vega bundle shipped by the pinned ``vl-convert-python`` wheel to ``_static/vendor/``
+  (generated at build time, never committed). Charts arrive drawn as SVG and compiled to Vega at build
+  time (``helpers.render``), so the browser runs Vega only (the bundle's Vega-Lite compiler is never
+  called), and ``dongbei-charts.js`` loads the bundle only when a chart with parameters comes into
+  view or is touched;
+* adds ``dongbei-charts.js`` (tooltips, live charts; 3 kB) only to pages that contain a chart;
 * adds the house stylesheet and the book's icon (``static/favicon.svg``) to every page and removes the
   unused thebe scripts;
 * drops the theme's 1.5 MB FontAwesome script (the theme CSS already has the icon font);
@@ -97,8 +99,9 @@ def _page_assets(app, pagename, templatename, context, doctree):
     if CLAIMS_MARKER in context.get("body", ""):
         app.add_js_file("dongbei-claims.js", type="module", priority=602)
     if CHART_MARKER in context.get("body", ""):
-        app.add_js_file(vega_bundle_name(), type="module", priority=600)
-        app.add_js_file("dongbei-charts.js", type="module", priority=601)
+        # The Vega runtime is not on the page: dongbei-charts.js imports it when a live chart needs it.
+        app.add_js_file("dongbei-charts.js", type="module", priority=601,
+                        **{"data-runtime": vega_bundle_name()})
 
 
 def _publish_data(outdir: Path) -> None:
@@ -149,6 +152,206 @@ def _label_table(html: str) -> str:
     return str(soup)
 
 
+# ---- lighter pages (issue 23: fast on a phone) -------------------------------------------------
+HEAD_SCRIPT = re.compile(r'\s*<script\b(?![^>]*data-cfasync)[^>]*>.*?</script>', re.S)
+SCRIPT_PRELOAD = re.compile(r'\s*<link rel="preload" as="script" href="[^"]*" />')
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+HIDDEN_CODE = re.compile(r'(<details class="admonition hide above-input">.*?<div class="highlight"><pre>)(.*?)(</pre>)',
+                         re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def _scripts_after_content(page: str) -> str:
+    """Move the theme's and extensions' scripts from <head> to the end of <body>, in their order.
+
+    In <head> each one blocks the first paint (19 files on a chapter); at the end of the body they run
+    in the same order, before the deferred theme scripts and before DOMContentLoaded, so every feature
+    works as before. The theme's colour-mode script (data-cfasync) stays in <head>, so the page never
+    flashes in the wrong mode. The ipywidgets state (the site loads no widget manager) is dropped.
+    """
+    head, sep, rest = page.partition("</head>")
+    if not sep or "</body>" not in rest:
+        return page
+    moved = [m.group(0) for m in HEAD_SCRIPT.finditer(head) if WIDGET_STATE not in m.group(0)]
+    head = SCRIPT_PRELOAD.sub("", HEAD_SCRIPT.sub("", head))
+    body, _, tail = rest.rpartition("</body>")
+    return head + sep + body + "".join(moved) + "\n</body>" + tail
+
+
+def _plain_hidden_code(page: str) -> str:
+    """Code cells folded away (hide-input) keep their code, without the syntax-colouring spans.
+
+    Pygments wraps every token in a <span>: about 3,800 elements on a chapter page, for code that
+    most readers never unfold. Unfolded, it reads (and copies) the same, in one colour.
+    """
+    def plain(match):
+        import html as html_lib
+
+        return match.group(1) + html_lib.escape(html_lib.unescape(TAG.sub("", match.group(2))), quote=False) + match.group(3)
+
+    return HIDDEN_CODE.sub(plain, page)
+
+
+FA_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:+before,?)+)\{content:"[^"]*"\}')
+FA_NAME = re.compile(r"fa-[a-z0-9-]+")
+CSS_CODEPOINT = re.compile(r'\\([0-9a-fA-F]{4,5})')
+FA_FONTS = ("fa-solid-900", "fa-brands-400", "fa-regular-400")
+
+
+def _trim_icons(outdir: Path) -> None:
+    """Keep only the FontAwesome icons the site uses, in the theme's stylesheet and its fonts.
+
+    The theme ships all 2,000 icons: about 140 kB of CSS rules and 280 kB of fonts on every first
+    visit, for the dozen icons in the header and buttons. Used icons are the ``fa-*`` names in the
+    built pages and scripts; their glyphs, and any other glyph the stylesheets name (``content:``),
+    stay. Computed from the theme's own files each build, so an icon added later is kept.
+    """
+    import pydata_sphinx_theme
+
+    theme = Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+    source = theme / "styles" / "pydata-sphinx-theme.css"
+    built = outdir / "_static" / "styles" / "pydata-sphinx-theme.css"
+    if not source.exists() or not built.exists():
+        return
+    used: set[str] = set()
+    for path in [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]:
+        if "vendor" not in path.parts:
+            used.update(FA_NAME.findall(path.read_text(encoding="utf-8", errors="ignore")))
+
+    def keep(match):
+        names = FA_NAME.findall(match.group(1))
+        return match.group(0) if used.intersection(names) else ""
+
+    css = FA_RULE.sub(keep, source.read_text(encoding="utf-8"))
+    built.write_text(css, encoding="utf-8")
+    codepoints = set()
+    for sheet in (outdir / "_static").rglob("*.css"):
+        codepoints.update(int(c, 16) for c in CSS_CODEPOINT.findall(sheet.read_text(encoding="utf-8", errors="ignore")))
+    codepoints = {c for c in codepoints if c >= 0xE000}  # private-use icons (escapes of ASCII stay)
+    try:
+        from fontTools import subset
+    except ImportError:  # fonttools missing: keep the full fonts
+        return
+    for name in FA_FONTS:
+        font_in = theme / "vendor" / "fontawesome" / "webfonts" / f"{name}.woff2"
+        font_out = outdir / "_static" / "vendor" / "fontawesome" / "webfonts" / f"{name}.woff2"
+        if not font_in.exists() or not font_out.parent.exists():
+            continue
+        options = subset.Options()
+        options.flavor = "woff2"
+        options.layout_features = ["*"]
+        font = subset.load_font(str(font_in), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(codepoints))
+        subsetter.subset(font)
+        subset.save_font(font, str(font_out), options)
+
+
+# ---- unused CSS --------------------------------------------------------------------------------
+PURGE_MARK = "/* unused rules removed by helpers.sphinx_ext */\n"
+PURGED_SHEETS = ("styles/pydata-sphinx-theme.css", "sphinx-design.min.css", "mystnb.*.css")
+# Classes that scripts compose at run time (Bootstrap's "bs-tooltip-" + placement, state classes):
+# rules naming them always stay.
+KEEP_PREFIXES = ("bs-", "tooltip", "popover", "show", "fade", "collaps", "modal", "offcanvas", "dropdown",
+                 "active", "disabled", "focus", "hover", "was-", "is-", "pst-", "search", "theme", "sidebar")
+CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+CSS_FUNCTIONAL = re.compile(r":(?:not|is|where|has|matches|-webkit-any)\((?:[^()]|\([^()]*\))*\)")
+WORD = re.compile(r"[_a-zA-Z][\w-]*")
+
+
+def _split_rules(css: str) -> list[tuple[str, str]]:
+    """Top-level (prelude, body) pairs of a stylesheet; body without its braces. Comments removed."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    out, i, n = [], 0, len(css)
+    while i < n:
+        brace = css.find("{", i)
+        semi = css.find(";", i)
+        if brace < 0:
+            break
+        if 0 <= semi < brace and css[i:semi].lstrip().startswith("@"):  # @charset, @import, @layer a;
+            out.append((css[i:semi + 1].strip(), None))
+            i = semi + 1
+            continue
+        depth, j, quote = 1, brace + 1, None
+        while j < n and depth:
+            c = css[j]
+            if quote:
+                if c == "\\":
+                    j += 1
+                elif c == quote:
+                    quote = None
+            elif c in "\"'":
+                quote = c
+            elif c == "{":
+                depth += 1
+            elif c == "}":
+                depth -= 1
+            j += 1
+        out.append((css[i:brace].strip(), css[brace + 1:j - 1]))
+        i = j
+    return out
+
+
+def _split_selectors(prelude: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for k, c in enumerate(prelude):
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif c == "," and depth == 0:
+            parts.append(prelude[start:k])
+            start = k + 1
+    parts.append(prelude[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _purge(css: str, used: set[str]) -> str:
+    """Drop the style rules whose every selector names a class that no page or script uses."""
+    def needed(selector: str) -> bool:
+        bare = CSS_FUNCTIONAL.sub("", re.sub(r"\[[^\]]*\]", "", selector))
+        return all(c in used or c.startswith(KEEP_PREFIXES) for c in CSS_CLASS.findall(bare))
+
+    kept = []
+    for prelude, body in _split_rules(css):
+        if body is None:
+            kept.append(prelude)
+        elif prelude.startswith("@"):
+            if re.match(r"@(media|supports|layer|container)\b", prelude):
+                inner = _purge(body, used)
+                if inner.strip():
+                    kept.append(f"{prelude}{{{inner}}}")
+            else:  # @font-face, @keyframes, @page, @property: kept whole
+                kept.append(f"{prelude}{{{body}}}")
+        else:
+            selectors = [s for s in _split_selectors(prelude) if needed(s)]
+            if selectors:
+                kept.append(f"{','.join(selectors)}{{{body}}}")
+    return "".join(kept)
+
+
+def _purge_stylesheets(outdir: Path) -> None:
+    """Remove the theme's and extensions' CSS rules for classes the site never uses.
+
+    The theme's stylesheet bundles all of Bootstrap; on a phone, parsing it and matching its rules
+    against every element is most of the main-thread work before the first paint. A rule stays if
+    any of its selectors names only classes found in a built page or script (or composed at run time,
+    ``KEEP_PREFIXES``); element, id and attribute selectors always stay. Runs on the fresh copies of
+    each build (``scripts/build.py`` empties the output folder); a sheet already purged is left alone.
+    """
+    static = outdir / "_static"
+    used: set[str] = set()
+    for path in [*outdir.rglob("*.html"), *static.rglob("*.js")]:
+        if "vendor" not in path.parts:
+            used.update(WORD.findall(path.read_text(encoding="utf-8", errors="ignore")))
+    for pattern in PURGED_SHEETS:
+        for sheet in static.glob(pattern):
+            css = sheet.read_text(encoding="utf-8")
+            if css.startswith(PURGE_MARK):
+                continue
+            sheet.write_text(PURGE_MARK + _purge(css, used), encoding="utf-8")
+
+
 def _rewrite_pages(outdir: Path) -> None:
     """Rewrite every page once the build is done.
 
@@ -156,7 +359,9 @@ def _rewrite_pages(outdir: Path) -> None:
       stylesheet already carries the FontAwesome webfont CSS, so the icons render without it;
     - remove the search index and search scripts, from every page except ``search.html``: the index
       grows with every chapter (over 130 kB) and is needed only by the search results page;
-    - label table cells with their column headings (``_label_table``) for the phone layout.
+    - label table cells with their column headings (``_label_table``) for the phone layout;
+    - move scripts out of <head> (``_scripts_after_content``) and drop the syntax-colouring spans of
+      folded code (``_plain_hidden_code``): first paint on a phone no longer waits for them.
     """
     for page in outdir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
@@ -164,6 +369,7 @@ def _rewrite_pages(outdir: Path) -> None:
         if page.name != "search.html":
             lighter = SEARCH_SCRIPTS.sub("", lighter)
         lighter = TABLE.sub(lambda match: _label_table(match.group(0)), lighter)
+        lighter = _plain_hidden_code(_scripts_after_content(lighter))
         if lighter != text:
             page.write_text(lighter, encoding="utf-8")
 
@@ -175,6 +381,8 @@ def _finish_site(app, exception):
 
     _publish_data(Path(app.outdir))
     _rewrite_pages(Path(app.outdir))
+    _trim_icons(Path(app.outdir))
+    _purge_stylesheets(Path(app.outdir))
     # Sphinx 7.4 does not re-copy a static file that changed since the last build into an existing
     # _build/html/_static, so an edited house stylesheet or script would not show until `make clean`.
     for asset in STATIC_DIR.iterdir():
@@ -182,6 +390,8 @@ def _finish_site(app, exception):
     target = Path(app.outdir) / "_static" / vega_bundle_name()
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
+        # (A Vega-only bundle would be 577 kB instead of 895 kB, but vl-convert 1.9's bundler binds a
+        # snippet's `vega` to a null default import, so the page takes Vega from vegaEmbed.vega.)
         target.write_text(vl_convert.javascript_bundle(vl_version=vegalite_version()), encoding="utf-8")
 
 
