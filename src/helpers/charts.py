@@ -107,6 +107,7 @@ def with_gaps(frame: pd.DataFrame, by: str = "province") -> pd.DataFrame:
     label = ordered[by].astype(str)
     if len(keys) > 1:
         label = label + "@" + ordered["vintage"].astype(str)
+        ordered = ordered.assign(edition=ordered["vintage"].map(edition_label))
     return ordered.assign(_segment=label + "#" + run.astype(str))
 
 
@@ -134,22 +135,13 @@ def mixes_vintages(frame: pd.DataFrame) -> bool:
     return "vintage" in frame and frame["vintage"].nunique() > 1
 
 
-def _edition_expression(vintages) -> str:
-    """A Vega expression mapping ``datum.vintage`` to its reader's name."""
-    expr = "datum.vintage"
-    for vintage in sorted(vintages):
-        label = edition_label(vintage).replace("'", "\\'")
-        expr = f"datum.vintage === '{vintage}' ? '{label}' : ({expr})"
-    return expr
-
-
 def _dash_editions(chart: alt.Chart, frame: pd.DataFrame, x: str = "year", y: str = "value") -> alt.Chart:
-    """If ``frame`` holds several editions, give each its own dash pattern, named in a legend above the plot
-    (in two columns, so that it fits a phone beside the province legend below) and in the tooltip: the break
-    between editions is drawn."""
+    """If ``frame`` (the output of :func:`with_gaps`) holds several editions, give each its own dash pattern,
+    named (column ``edition``) in a legend above the plot (two columns, so that it fits a phone beside the
+    province legend below) and in the tooltip: the break between editions is drawn."""
     if not mixes_vintages(frame):
         return chart
-    return chart.transform_calculate(edition=_edition_expression(frame["vintage"].unique())).encode(
+    return chart.encode(
         strokeDash=alt.StrokeDash("edition:N", title="Edition",
                                   legend=alt.Legend(orient="top", columns=2, labelLimit=280)),
         tooltip=["province:N", "edition:N", alt.Tooltip(f"{x}:Q", format="d"),

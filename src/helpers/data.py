@@ -216,6 +216,14 @@ def _complete_years(frame: pd.DataFrame, n: int = 31) -> set[int]:
     return set(counts[counts == n].index)
 
 
+def _northeast_over_national(frame: pd.DataFrame) -> pd.DataFrame:
+    """100 × the three provinces' sum ÷ the national figure of the same file, years with both."""
+    total = _northeast_total(frame)
+    national = frame[frame["province"] == NATIONAL][["year", "value"]].rename(columns={"value": "national"})
+    merged = total.merge(national, on="year", how="inner")
+    return merged.assign(value=100 * merged["value"] / merged["national"])[["province", "year", "value"]]
+
+
 def _shares_of_provinces(frame: pd.DataFrame, any_source: bool = False) -> pd.DataFrame:
     """Each province's (and the Northeast's) % of the 31 provinces' sum.
 
@@ -483,6 +491,13 @@ DERIVED: dict[str, Derived] = {
         "2006-2008 are in both and show the break",
         ("gdp_nominal@compendium_2010",),
         lambda s: _shares_of_provinces(s["gdp_nominal@compendium_2010"]), vintage="compendium_2010"),
+    "northeast_share_national_gdp_compendium": Derived(
+        "Northeast share of national GDP, 1978-2005 (60-year compendium edition)", "%",
+        "100 × (Liaoning + Jilin + Heilongjiang GDP in gdp_nominal_compendium) ÷ national GDP in the same "
+        "file (China Statistical Yearbook 2010, table 2-1, the same post-2008-census national series); the "
+        "measure the sources quote, beside gdp_share_of_provinces_compendium (a share of the provinces' sum)",
+        ("gdp_nominal@compendium_2010",),
+        lambda s: _northeast_over_national(s["gdp_nominal@compendium_2010"]), vintage="compendium_2010"),
     "gdp_per_capita_computed_compendium_relative": Derived(
         "Computed GDP per capita relative to the 31 provinces together, 1979-2008 (compendium vintage)",
         "% of the 31-province level",
