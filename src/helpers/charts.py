@@ -653,3 +653,34 @@ def scatter_chart(df: pd.DataFrame, *, x: str, y: str, x_title: str, y_title: st
     chart = alt.layer(*layers).add_params(*params).properties(height=320)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
                   data_url=data_url)
+
+
+# Sources-audit verdicts, worst first, drawn in the theme's own category palette (Okabe-Ito): vermillion for
+# errors, orange for inconsistencies, green and sky blue for the two ways a claim holds up, grey for claims that
+# cannot be checked.
+VERDICT_ORDER = ("error", "inconsistent", "consistent", "recomputed-ok", "unverifiable")
+_CATEGORY = dongbei_theme()["config"]["range"]["category"]
+VERDICT_COLORS = dict(zip(VERDICT_ORDER, (_CATEGORY[0], _CATEGORY[3], _CATEGORY[2], _CATEGORY[4], OTHER)))
+
+
+def verdict_bars(tally: pd.DataFrame, *, groups: Sequence[str], title: str, description: str, source: str,
+                 data_url: str | None = None, height: int = 220) -> alt.Chart:
+    """Horizontal stacked bars of audit claims per document (``group``), split by ``verdict`` (``claims``
+    counts), worst verdict first, in :data:`VERDICT_COLORS`. ``groups`` fixes the order of the bars."""
+    missing = {"group", "verdict", "claims"} - set(tally.columns)
+    if missing:
+        raise KeyError(f"verdict_bars needs columns {sorted(missing)}")
+    unknown = set(tally["verdict"]) - set(VERDICT_ORDER)
+    if unknown:
+        raise ValueError(f"unknown verdicts {sorted(unknown)}; known: {', '.join(VERDICT_ORDER)}")
+    order = list(VERDICT_ORDER)
+    chart = alt.Chart(tally).mark_bar().encode(
+        y=alt.Y("group:N", title=None, sort=list(groups)),
+        x=alt.X("claims:Q", title="Claims"),
+        color=alt.Color("verdict:N", title=None, sort=order,
+                        scale=alt.Scale(domain=order, range=[VERDICT_COLORS[v] for v in order]),
+                        legend=alt.Legend(columns=1)),  # one column: long labels fit a phone
+        order=alt.Order("verdict_order:Q"),
+        tooltip=[alt.Tooltip("group:N", title="document"), "verdict:N", "claims:Q"],
+    ).transform_calculate(verdict_order=f"indexof({order}, datum.verdict)").properties(height=height)
+    return finish(chart, title=title, description=description, source=source, data_url=data_url)
