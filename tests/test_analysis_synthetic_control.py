@@ -94,3 +94,28 @@ def test_splice_keeps_late_level_and_early_changes():
     assert joined["A"].tolist() == [11.0, 12.0, 13.0, 15.0, 16.0]
     with pytest.raises(KeyError, match="2009"):
         sc.splice(early, late, 2009)
+
+
+def test_charts_of_a_fit_carry_a_dropdown_and_metadata():
+    from helpers import charts
+
+    outcomes = panel()
+    donors = [f"D{i}" for i in range(8)]
+    test, fits = sc.placebo_test(outcomes, "T", donors, PRE, [sc.Window("post", 2003, 2020)])
+    paths = fits["T"].paths().assign(unit="T", segment=0)
+    events = pd.DataFrame({"start": [2003], "label": ["2003: programme"]})
+    chart = charts.comparison_chart(paths, events, y_title="log points", title="A finding", description="d",
+                                    source="s", initial="T")
+    spec = chart.to_dict()
+    params = spec.get("params", []) + [p for layer in spec["layer"] for p in layer.get("params", [])]
+    assert params and params[0]["bind"]["input"] == "select"
+    assert spec["usermeta"]["dongbei"]["source"] == "s"
+    with pytest.raises(ValueError, match="initial"):
+        charts.comparison_chart(paths, events, y_title="y", title="t", description="d", source="s", initial="X")
+    gaps = sc.placebo_gaps(fits).assign(segment=0)
+    placebo = charts.placebo_chart(gaps, events, y_title="gap", title="A finding", description="d", source="s",
+                                   treated_label="T").to_dict()
+    assert placebo["description"] == "d"
+    with pytest.raises(KeyError, match="segment"):
+        charts.placebo_chart(gaps.drop(columns="segment"), events, y_title="g", title="t", description="d",
+                             source="s", treated_label="T")

@@ -653,3 +653,86 @@ def scatter_chart(df: pd.DataFrame, *, x: str, y: str, x_title: str, y_title: st
     chart = alt.layer(*layers).add_params(*params).properties(height=320)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
                   data_url=data_url)
+
+
+COMPARISON_COLORS = ("#CC79A7", "#555555", "#E69F00")  # actual (Northeast pink), synthetic twin, comparison group
+
+
+def _event_rules(events: pd.DataFrame, lo: int, hi: int) -> list[alt.Chart]:
+    """Dashed vertical rules with rotated labels for ``events`` (columns ``start``, ``label``)."""
+    marks = events[(events["start"] >= lo) & (events["start"] <= hi)][["start", "label"]]
+    scale = alt.Scale(domain=[lo, hi])
+    rules = alt.Chart(marks).mark_rule(color="#888888", strokeDash=[3, 3]).encode(
+        x=alt.X("start:Q", scale=scale), tooltip=["label:N"])
+    texts = alt.Chart(marks).mark_text(angle=270, align="right", baseline="bottom", dx=-4, dy=-2, fontSize=10,
+                                       color="#555555").encode(x=alt.X("start:Q", scale=scale), y=alt.value(0),
+                                                               text="label:N")
+    return [rules, texts]
+
+
+def comparison_chart(paths: pd.DataFrame, events: pd.DataFrame, *, y_title: str, title: str, description: str,
+                     source: str, initial: str, label: str = "Area: ", subtitle: str | None = None,
+                     data_url: str | None = None) -> alt.LayerChart:
+    """A treated area's path beside its comparisons (a synthetic twin, a comparison group), one area at a time.
+
+    ``paths`` needs ``unit`` (the treated area, picked with a dropdown that works on the static site),
+    ``series`` (the first in order is the area itself, drawn in colour; the others grey and orange, dashed),
+    ``year``, ``value`` and ``segment`` (a part of the series that must not be joined to the next, e.g. a data
+    vintage). ``events`` (``start``, ``label``) become labelled vertical rules.
+    """
+    missing = {"unit", "series", "year", "value", "segment"} - set(paths.columns)
+    if missing:
+        raise KeyError(f"comparison_chart needs columns {sorted(missing)}")
+    units = list(dict.fromkeys(paths["unit"]))
+    if initial not in units:
+        raise ValueError(f"initial area {initial!r} is not among {units}")
+    series = list(dict.fromkeys(paths["series"]))
+    lo, hi = int(paths["year"].min()), int(paths["year"].max())
+    pick = alt.param(name="comparison_unit", value=initial,
+                     bind=alt.binding_select(options=units, name=label))
+    frame = paths.assign(_line=paths["unit"] + "|" + paths["series"] + "|" + paths["segment"].astype(str))
+    lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=14)).encode(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+                scale=alt.Scale(domain=[lo, hi])),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+        color=alt.Color("series:N", title=None, sort=series,
+                        scale=alt.Scale(domain=series, range=list(COMPARISON_COLORS[:len(series)]))),
+        strokeDash=alt.StrokeDash("series:N", sort=series, legend=None,
+                                  scale=alt.Scale(domain=series, range=[[1, 0], [5, 3], [2, 2]][:len(series)])),
+        detail="_line:N",
+        tooltip=["unit:N", "series:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=".1f")],
+    ).add_params(pick).transform_filter(alt.datum.unit == pick)
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#bbbbbb").encode(y="y:Q")
+    chart = alt.layer(zero, *_event_rules(events, lo, hi), lines).properties(height=320)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
+                  data_url=data_url)
+
+
+def placebo_chart(gaps: pd.DataFrame, events: pd.DataFrame, *, y_title: str, title: str, description: str,
+                  source: str, treated_label: str, subtitle: str | None = None,
+                  data_url: str | None = None) -> alt.LayerChart:
+    """Gaps between each unit and its synthetic twin: the treated unit in colour, every placebo in thin grey.
+
+    ``gaps`` needs ``unit``, ``year``, ``gap``, ``treated`` (bool) and ``segment`` (parts not to be joined).
+    """
+    missing = {"unit", "year", "gap", "treated", "segment"} - set(gaps.columns)
+    if missing:
+        raise KeyError(f"placebo_chart needs columns {sorted(missing)}")
+    lo, hi = int(gaps["year"].min()), int(gaps["year"].max())
+    frame = gaps.assign(
+        group=gaps["treated"].map({True: treated_label, False: "Each other province as a placebo"}),
+        _line=gaps["unit"] + "|" + gaps["segment"].astype(str))
+    domain = [treated_label, "Each other province as a placebo"]
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+              scale=alt.Scale(domain=[lo, hi]))
+    lines = alt.Chart(frame).mark_line().encode(
+        x=x, y=alt.Y("gap:Q", title=y_title),
+        color=alt.Color("group:N", title=None, scale=alt.Scale(domain=domain, range=[HIGHLIGHT["Northeast"], OTHER])),
+        strokeWidth=alt.condition(alt.datum.treated, alt.value(3), alt.value(0.8)),
+        order=alt.Order("treated:Q"),
+        detail="_line:N",
+        tooltip=["unit:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("gap:Q", format=".1f")])
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#555555").encode(y="y:Q")
+    chart = alt.layer(zero, *_event_rules(events, lo, hi), lines).properties(height=320)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
+                  data_url=data_url)
