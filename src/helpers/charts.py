@@ -711,7 +711,7 @@ def comparison_chart(paths: pd.DataFrame, events: pd.DataFrame, *, y_title: str,
 def placebo_chart(gaps: pd.DataFrame, events: pd.DataFrame, *, y_title: str, title: str, description: str,
                   source: str, treated_label: str, subtitle: str | None = None,
                   data_url: str | None = None) -> alt.LayerChart:
-    """Gaps between each unit and its synthetic twin: the treated unit in colour, every placebo in thin grey.
+    """Gaps between each unit and its synthetic twin: the treated unit in colour on top, every placebo in thin grey.
 
     ``gaps`` needs ``unit``, ``year``, ``gap``, ``treated`` (bool) and ``segment`` (parts not to be joined).
     """
@@ -719,20 +719,18 @@ def placebo_chart(gaps: pd.DataFrame, events: pd.DataFrame, *, y_title: str, tit
     if missing:
         raise KeyError(f"placebo_chart needs columns {sorted(missing)}")
     lo, hi = int(gaps["year"].min()), int(gaps["year"].max())
-    frame = gaps.assign(
-        group=gaps["treated"].map({True: treated_label, False: "Each other province as a placebo"}),
-        _line=gaps["unit"] + "|" + gaps["segment"].astype(str))
-    domain = [treated_label, "Each other province as a placebo"]
+    frame = gaps.assign(group=gaps["treated"].map({True: treated_label, False: "Placebo provinces"}),
+                        _line=gaps["unit"] + "|" + gaps["segment"].astype(str))
+    domain = [treated_label, "Placebo provinces"]
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
               scale=alt.Scale(domain=[lo, hi]))
-    lines = alt.Chart(frame).mark_line().encode(
-        x=x, y=alt.Y("gap:Q", title=y_title),
-        color=alt.Color("group:N", title=None, scale=alt.Scale(domain=domain, range=[HIGHLIGHT["Northeast"], OTHER])),
-        strokeWidth=alt.condition(alt.datum.treated, alt.value(3), alt.value(0.8)),
-        order=alt.Order("treated:Q"),
-        detail="_line:N",
-        tooltip=["unit:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("gap:Q", format=".1f")])
+    color = alt.Color("group:N", title=None, scale=alt.Scale(domain=domain, range=[HIGHLIGHT["Northeast"], OTHER]))
+    tooltip = ["unit:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("gap:Q", format=".1f")]
+    base = alt.Chart(frame).encode(x=x, y=alt.Y("gap:Q", title=y_title), color=color, detail="_line:N",
+                                   tooltip=tooltip)
+    placebos = base.transform_filter("!datum.treated").mark_line(strokeWidth=0.8)
+    treated = base.transform_filter("datum.treated").mark_line(strokeWidth=3)
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#555555").encode(y="y:Q")
-    chart = alt.layer(zero, *_event_rules(events, lo, hi), lines).properties(height=320)
+    chart = alt.layer(zero, *_event_rules(events, lo, hi), placebos, treated).properties(height=320)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
                   data_url=data_url)
