@@ -110,6 +110,9 @@ def test_charts_of_a_fit_carry_a_dropdown_and_metadata():
     params = spec.get("params", []) + [p for layer in spec["layer"] for p in layer.get("params", [])]
     assert params and params[0]["bind"]["input"] == "select"
     assert spec["usermeta"]["dongbei"]["source"] == "s"
+    with pytest.raises(ValueError, match="at most"):
+        charts.comparison_chart(paths.assign(series=paths["series"] + paths["year"].astype(str)), events,
+                                y_title="y", title="t", description="d", source="s", initial="T")
     with pytest.raises(ValueError, match="initial"):
         charts.comparison_chart(paths, events, y_title="y", title="t", description="d", source="s", initial="X")
     gaps = sc.placebo_gaps(fits).assign(segment=0)

@@ -683,6 +683,9 @@ def comparison_chart(paths: pd.DataFrame, events: pd.DataFrame, *, y_title: str,
     missing = {"unit", "series", "year", "value", "segment"} - set(paths.columns)
     if missing:
         raise KeyError(f"comparison_chart needs columns {sorted(missing)}")
+    if paths["series"].nunique() > len(COMPARISON_COLORS):
+        raise ValueError(f"at most {len(COMPARISON_COLORS)} series (the same names for every unit); "
+                         f"got {sorted(paths['series'].unique())}")
     units = list(dict.fromkeys(paths["unit"]))
     if initial not in units:
         raise ValueError(f"initial area {initial!r} is not among {units}")
@@ -695,9 +698,9 @@ def comparison_chart(paths: pd.DataFrame, events: pd.DataFrame, *, y_title: str,
         x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
                 scale=alt.Scale(domain=[lo, hi])),
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
-        color=alt.Color("series:N", title=None, sort=series,
+        color=alt.Color("series:N", title=None, sort=series, legend=alt.Legend(columns=1, labelLimit=360),
                         scale=alt.Scale(domain=series, range=list(COMPARISON_COLORS[:len(series)]))),
-        strokeDash=alt.StrokeDash("series:N", sort=series, legend=None,
+        strokeDash=alt.StrokeDash("series:N", sort=series, title=None,  # same field: one merged legend
                                   scale=alt.Scale(domain=series, range=[[1, 0], [5, 3], [2, 2]][:len(series)])),
         detail="_line:N",
         tooltip=["unit:N", "series:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=".1f")],
