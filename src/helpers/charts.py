@@ -717,7 +717,8 @@ def influence_chart(df: pd.DataFrame, *, title: str, description: str, source: s
     frame = df.assign(group=df["province"].where(df["province"].isin(highlight), "Other provinces"))
     domain = [*highlight, "Other provinces"]
     points = alt.Chart(frame).mark_circle(size=70, opacity=0.85).encode(
-        x=alt.X("leverage:Q", title="Leverage (hat value)"),
+        x=alt.X("leverage:Q", title="Leverage (hat value)",
+                scale=alt.Scale(domain=[0, float(frame["leverage"].max()) * 1.25])),
         y=alt.Y("cooks_d:Q", title="Cook's distance"),
         color=alt.Color("group:N", title=None, scale=alt.Scale(
             domain=domain, range=[HIGHLIGHT.get(p, OTHER) for p in highlight] + [OTHER])),
