@@ -723,9 +723,11 @@ def influence_chart(df: pd.DataFrame, *, title: str, description: str, source: s
         color=alt.Color("group:N", title=None, scale=alt.Scale(
             domain=domain, range=[HIGHLIGHT.get(p, OTHER) for p in highlight] + [OTHER])),
         tooltip=["province:N", alt.Tooltip("leverage:Q", format=".2f"), alt.Tooltip("cooks_d:Q", format=".2f")])
-    labels = alt.Chart(frame[frame["label"]]).mark_text(align="left", dx=7, fontSize=11).encode(
-        x="leverage:Q", y="cooks_d:Q", text="province:N")
-    layers = [points, labels]
+    # Neighbouring labels alternate above and below their points, so that close pairs stay legible.
+    named = frame[frame["label"]].sort_values(["cooks_d", "leverage"]).reset_index(drop=True)
+    labels = [alt.Chart(named[named.index % 2 == side]).mark_text(align="left", dx=7, dy=dy, fontSize=11).encode(
+        x="leverage:Q", y="cooks_d:Q", text="province:N") for side, dy in ((0, -7), (1, 9))]
+    layers = [points, *labels]
     if threshold is not None:
         layers.insert(0, alt.Chart(pd.DataFrame({"leverage": [threshold]})).mark_rule(
             color="#888888", strokeDash=[4, 3]).encode(x="leverage:Q"))
