@@ -764,5 +764,82 @@ def placebo_chart(gaps: pd.DataFrame, events: pd.DataFrame, *, y_title: str, tit
     treated = base.transform_filter("datum.treated").mark_line(strokeWidth=3)
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#555555").encode(y="y:Q")
     chart = alt.layer(zero, *_event_rules(events, lo, hi), placebos, treated).properties(height=320)
+# Colours for measures (not provinces) drawn side by side in one chart, from the house palette.
+MEASURE_COLORS = (HIGHLIGHT["Northeast"], REGION_COLORS["East"], REGION_COLORS["Central"], REGION_COLORS["West"])
+CLAIM_COLOR = "#333333"
+
+
+def editions_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, source: str,
+                   claims: pd.DataFrame | None = None, y_domain: Sequence[float] | None = None,
+                   x_domain: Sequence[int] | None = None, subtitle: str | None = None,
+                   data_url: str | None = None) -> alt.LayerChart:
+    """One or more measures over time, each in two or more editions (vintages) drawn apart, never joined.
+
+    ``df`` needs ``measure``, ``vintage``, ``year`` and ``value``: colour tells the measures apart, the
+    dash pattern the editions (named in a legend), and a gap in the years or a change of edition ends a
+    line. ``claims`` (optional; ``year``, ``value``, ``claim``) adds the sources' figures as hollow
+    diamonds with the claim in the tooltip.
+    """
+    missing = {"measure", "vintage", "year", "value"} - set(df.columns)
+    if missing:
+        raise KeyError(f"editions_chart needs columns {sorted(missing)}")
+    measures = list(dict.fromkeys(df["measure"]))
+    if len(measures) > len(MEASURE_COLORS):
+        raise ValueError(f"editions_chart draws at most {len(MEASURE_COLORS)} measures; got {len(measures)}")
+    frame = with_gaps(df.rename(columns={"measure": "province"}).assign(vintage=df["vintage"].astype(str)))
+    if "edition" not in frame:
+        frame = frame.assign(edition=frame["vintage"].map(edition_label))
+    frame = frame.rename(columns={"province": "measure"})
+    lo, hi = (x_domain if x_domain is not None else (int(df["year"].min()), int(df["year"].max())))
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+              scale=alt.Scale(domain=[lo, hi]))
+    y = alt.Y("value:Q", title=y_title,
+              scale=alt.Scale(domain=list(y_domain)) if y_domain is not None else alt.Scale(zero=False))
+    lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=16)).encode(
+        x=x, y=y, detail="_segment:N",
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=measures,
+                                                                 range=list(MEASURE_COLORS[:len(measures)]))),
+        strokeDash=alt.StrokeDash("edition:N", title="Edition",
+                                  legend=alt.Legend(orient="top", columns=2, labelLimit=280)),
+        tooltip=["measure:N", "edition:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=".2f")])
+    layers = [lines]
+    if claims is not None and len(claims):
+        layers.append(alt.Chart(claims[["year", "value", "claim"]]).mark_point(
+            shape="diamond", size=90, filled=False, color=CLAIM_COLOR).encode(x="year:Q", y="value:Q",
+                                                                              tooltip=["claim:N"]))
+    chart = alt.layer(*layers).properties(height=300)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
+                  data_url=data_url)
+
+
+def influence_chart(df: pd.DataFrame, *, title: str, description: str, source: str,
+                    highlight: Sequence[str] = NORTHEAST, threshold: float | None = None,
+                    subtitle: str | None = None, data_url: str | None = None) -> alt.LayerChart:
+    """Leverage against Cook's distance, one point per province (the highlighted ones and the most
+    influential labelled), with a dashed rule at the high-leverage ``threshold`` (e.g. 2k/n).
+
+    ``df`` needs ``province``, ``leverage``, ``cooks_d`` and a boolean ``label`` (which to name).
+    """
+    missing = {"province", "leverage", "cooks_d", "label"} - set(df.columns)
+    if missing:
+        raise KeyError(f"influence_chart needs columns {sorted(missing)}")
+    frame = df.assign(group=df["province"].where(df["province"].isin(highlight), "Other provinces"))
+    domain = [*highlight, "Other provinces"]
+    points = alt.Chart(frame).mark_circle(size=70, opacity=0.85).encode(
+        x=alt.X("leverage:Q", title="Leverage (hat value)",
+                scale=alt.Scale(domain=[0, float(frame["leverage"].max()) * 1.25])),
+        y=alt.Y("cooks_d:Q", title="Cook's distance"),
+        color=alt.Color("group:N", title=None, scale=alt.Scale(
+            domain=domain, range=[HIGHLIGHT.get(p, OTHER) for p in highlight] + [OTHER])),
+        tooltip=["province:N", alt.Tooltip("leverage:Q", format=".2f"), alt.Tooltip("cooks_d:Q", format=".2f")])
+    # Neighbouring labels alternate above and below their points, so that close pairs stay legible.
+    named = frame[frame["label"]].sort_values(["cooks_d", "leverage"]).reset_index(drop=True)
+    labels = [alt.Chart(named[named.index % 2 == side]).mark_text(align="left", dx=7, dy=dy, fontSize=11).encode(
+        x="leverage:Q", y="cooks_d:Q", text="province:N") for side, dy in ((0, -7), (1, 9))]
+    layers = [points, *labels]
+    if threshold is not None:
+        layers.insert(0, alt.Chart(pd.DataFrame({"leverage": [threshold]})).mark_rule(
+            color="#888888", strokeDash=[4, 3]).encode(x="leverage:Q"))
+    chart = alt.layer(*layers).properties(height=300)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
                   data_url=data_url)
