@@ -764,6 +764,10 @@ def placebo_chart(gaps: pd.DataFrame, events: pd.DataFrame, *, y_title: str, tit
     treated = base.transform_filter("datum.treated").mark_line(strokeWidth=3)
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#555555").encode(y="y:Q")
     chart = alt.layer(zero, *_event_rules(events, lo, hi), placebos, treated).properties(height=320)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
+                  data_url=data_url)
+
+
 # Colours for measures (not provinces) drawn side by side in one chart, from the house palette.
 MEASURE_COLORS = (HIGHLIGHT["Northeast"], REGION_COLORS["East"], REGION_COLORS["Central"], REGION_COLORS["West"])
 CLAIM_COLOR = "#333333"
