@@ -1,0 +1,134 @@
+"""A cohort-component projection by single year of age, built from the few inputs the book holds.
+
+The book holds, for each province, the 2020 census population, its shares aged 0-14, 15-59, 60+ and 65+,
+and published crude birth and death rates. It does not hold single-year ages, age-specific fertility or
+life tables. This module therefore makes four assumptions, each a parameter the reader can change:
+
+1. Within each census age group people are spread evenly over single years of age (65+ over 65-89).
+   The Northeast's real 15-59 group is top-heavy (the large cohorts born in the 1960s are now in their
+   fifties), so this spreads too many people into young adult ages: it makes the projection too gentle.
+2. Death rates follow a Gompertz curve, mu(x) = level * exp(slope * x), with a fixed slope; the level is
+   calibrated so that the base population's crude death rate equals the published one.
+3. Births follow a fixed age pattern (normal, mean 29, s.d. 5, ages 15-49) with women half of each age;
+   the total fertility rate is calibrated so that the base population's crude birth rate equals the
+   published one (an *implied* TFR: the book's estimate, not a census figure).
+4. Net migration is a number of people a year, spread evenly over ages 18-40.
+
+Each year: survivors age by one year (mu from assumption 2), births enter at age 0, migrants are added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+TOP_AGE = 100  # ages 0..TOP_AGE-1; the last age is open-ended
+GOMPERTZ_SLOPE = 0.09  # per year of age; a typical adult slope, an assumption
+BIRTH_MEAN, BIRTH_SD = 29.0, 5.0
+MIGRANT_AGES = (18, 40)
+
+
+def spread_groups(groups: Mapping[tuple[int, int], float], top: int = TOP_AGE) -> np.ndarray:
+    """People by single year of age from counts in age groups {(first_age, last_age): count}, spread
+    evenly within each group. Groups must not overlap and must lie within 0..top-1."""
+    ages = np.zeros(top)
+    seen = np.zeros(top, dtype=bool)
+    for (lo, hi), count in groups.items():
+        if not (0 <= lo <= hi < top):
+            raise ValueError(f"age group {lo}-{hi} is outside 0-{top - 1}")
+        if seen[lo:hi + 1].any():
+            raise ValueError(f"age group {lo}-{hi} overlaps another group")
+        if count < 0:
+            raise ValueError(f"age group {lo}-{hi} has a negative count {count}")
+        seen[lo:hi + 1] = True
+        ages[lo:hi + 1] = count / (hi - lo + 1)
+    return ages
+
+
+def census_groups(total: float, share_0_14: float, share_15_59: float, share_60plus: float,
+                  share_65plus: float, oldest: int = 89) -> dict[tuple[int, int], float]:
+    """The four census groups (0-14, 15-59, 60-64, 65-oldest) as counts, from shares in %."""
+    shares = {(0, 14): share_0_14, (15, 59): share_15_59, (60, 64): share_60plus - share_65plus,
+              (65, oldest): share_65plus}
+    if abs(share_0_14 + share_15_59 + share_60plus - 100) > 0.5:
+        raise ValueError(f"census shares 0-14, 15-59 and 60+ add to {share_0_14 + share_15_59 + share_60plus:.2f}%, "
+                         "not 100%")
+    if not 0 <= share_65plus <= share_60plus:
+        raise ValueError(f"share 65+ ({share_65plus}) must lie between 0 and the share 60+ ({share_60plus})")
+    return {group: total * share / 100 for group, share in shares.items()}
+
+
+def gompertz(level: float, slope: float = GOMPERTZ_SLOPE, top: int = TOP_AGE) -> np.ndarray:
+    """Probability of dying within the year at each age, from the hazard level*exp(slope*age) (capped at 1)."""
+    hazard = level * np.exp(slope * np.arange(top))
+    return np.minimum(1.0, 1.0 - np.exp(-hazard))
+
+
+def _solve(f, target: float, lo: float, hi: float) -> float:
+    """Bisection on a function increasing in its argument."""
+    if not f(lo) <= target <= f(hi):
+        raise ValueError(f"target {target} is not reachable in [{f(lo)}, {f(hi)}]")
+    for _ in range(200):
+        mid = (lo * hi) ** 0.5 if lo > 0 else (lo + hi) / 2
+        lo, hi = (mid, hi) if f(mid) < target else (lo, mid)
+    return (lo * hi) ** 0.5 if lo > 0 else (lo + hi) / 2
+
+
+def calibrate_mortality(ages: np.ndarray, crude_death_rate: float, slope: float = GOMPERTZ_SLOPE) -> float:
+    """The Gompertz level at which the population ``ages`` has the given crude death rate (per 1,000)."""
+    target = crude_death_rate / 1000 * ages.sum()
+    return _solve(lambda level: float((ages * gompertz(level, slope, len(ages))).sum()), target, 1e-9, 1.0)
+
+
+def birth_pattern(top: int = TOP_AGE) -> np.ndarray:
+    """Share of a woman's lifetime births at each age (sums to 1 over ages 15-49)."""
+    age = np.arange(top)
+    w = np.where((age >= 15) & (age <= 49), np.exp(-0.5 * ((age - BIRTH_MEAN) / BIRTH_SD) ** 2), 0.0)
+    return w / w.sum()
+
+
+def births(ages: np.ndarray, tfr: float, female_share: float = 0.5) -> float:
+    """Births in a year: women at each age times the age-specific rate tfr * pattern."""
+    return float(tfr * (female_share * ages * birth_pattern(len(ages))).sum())
+
+
+def implied_tfr(ages: np.ndarray, crude_birth_rate: float, female_share: float = 0.5) -> float:
+    """The total fertility rate at which the population ``ages`` has the given crude birth rate (per 1,000)."""
+    per_unit = births(ages, 1.0, female_share)
+    if per_unit <= 0:
+        raise ValueError("no women of child-bearing age in the base population")
+    return crude_birth_rate / 1000 * ages.sum() / per_unit
+
+
+def project(ages: np.ndarray, *, years: int, tfr: float, mortality_level: float,
+            migrants: float = 0.0, slope: float = GOMPERTZ_SLOPE, female_share: float = 0.5,
+            start: int = 0) -> pd.DataFrame:
+    """Carry the population forward ``years`` years. Returns one row per year (start..start+years) with
+    the total, births, deaths and the counts aged 0-14, 15-64 and 65+ (same unit as ``ages``)."""
+    if years < 0:
+        raise ValueError("years must be 0 or more")
+    if tfr < 0 or mortality_level < 0:
+        raise ValueError("tfr and mortality_level must not be negative")
+    q = gompertz(mortality_level, slope, len(ages))
+    lo, hi = MIGRANT_AGES
+    per_age_migrants = np.zeros(len(ages))
+    per_age_migrants[lo:hi + 1] = migrants / (hi - lo + 1)
+    pop = np.asarray(ages, dtype=float).copy()
+    rows = []
+    for t in range(years + 1):
+        b, deaths = births(pop, tfr, female_share), float((pop * q).sum())
+        rows.append({"year": start + t, "population": pop.sum(), "births": b, "deaths": deaths,
+                     "aged_0_14": pop[:15].sum(), "aged_15_64": pop[15:65].sum(), "aged_65plus": pop[65:].sum()})
+        if t == years:
+            break
+        survivors = pop * (1 - q)
+        nxt = np.zeros_like(pop)
+        nxt[1:] = survivors[:-1]
+        nxt[-1] += survivors[-1]  # the open-ended top age keeps its survivors
+        nxt[0] = b
+        pop = np.maximum(nxt + per_age_migrants, 0.0)
+    out = pd.DataFrame(rows)
+    out["share_65plus"] = 100 * out["aged_65plus"] / out["population"]
+    return out
