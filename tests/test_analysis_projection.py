@@ -51,3 +51,21 @@ def test_one_step_by_hand():
 def test_birth_pattern_sums_to_one():
     assert pj.birth_pattern().sum() == pytest.approx(1)
     assert pj.birth_pattern()[:15].sum() == 0 and pj.birth_pattern()[50:].sum() == 0
+
+
+def test_book_base_reproduces_published_rates():
+    base = pj.book_base("Heilongjiang")
+    ages = base["ages"]
+    assert ages.sum() == pytest.approx(base["population"])
+    assert pj.births(ages, base["tfr"]) / ages.sum() * 1000 == pytest.approx(base["birth_rate"])
+    assert (ages * pj.gompertz(base["mortality_level"])).sum() / ages.sum() * 1000 == pytest.approx(
+        base["death_rate"], rel=1e-6)
+    assert 0 < base["tfr"] < 2.1 and base["migration_per_1000"] < 0
+
+
+def test_scenarios_order_by_migration():
+    out = pj.scenarios(pj.book_base("Jilin"), end=2030)
+    last = out[out["year"] == 2030].set_index("scenario")["index"]
+    assert last["The 2010s outflow"] < last["Half the 2010s outflow"] < last["No migration"] < 100
+    with pytest.raises(KeyError):
+        pj.book_base("Atlantis")

@@ -132,3 +132,53 @@ def project(ages: np.ndarray, *, years: int, tfr: float, mortality_level: float,
     out = pd.DataFrame(rows)
     out["share_65plus"] = 100 * out["aged_65plus"] / out["population"]
     return out
+
+
+def book_base(province: str, census_year: int = 2020, rate_year: int = 2021,
+              migration_years: tuple[int, int] = (2011, 2020)) -> dict:
+    """The projection's inputs for one province, all from the book's data: the census count and age
+    shares (``census_year``), the published crude birth and death rates (``rate_year``), the calibrated
+    mortality level and implied TFR, and the mean net-migration residual per 1,000 residents a year over
+    ``migration_years`` (the derived series population_net_migration_residual ÷ year-end population)."""
+    from helpers import data  # imported here so that the projection functions work without the data package
+
+    def one(series: str, year: int) -> float:
+        frame = data.series(series)
+        rows = frame[(frame["province"] == province) & (frame["year"] == year)]
+        if len(rows) != 1:
+            raise KeyError(f"{series}: expected one row for {province} {year}, found {len(rows)}")
+        return float(rows["value"].iloc[0])
+
+    total = one("population_census", census_year)
+    ages = spread_groups(census_groups(total, one("population_0_14_share", census_year),
+                                       one("population_15_59_share", census_year),
+                                       one("population_60plus_share", census_year),
+                                       one("population_65plus_share", census_year)))
+    birth_rate, death_rate = one("birth_rate", rate_year), one("death_rate", rate_year)
+    residual = data.series("population_net_migration_residual").pivot(index="year", columns="province", values="value")
+    yearend = data.series("population_yearend").pivot(index="year", columns="province", values="value")
+    lo, hi = migration_years
+    per_1000 = (1000 * residual[province] / yearend[province]).loc[lo:hi].dropna()
+    if per_1000.empty:
+        raise KeyError(f"no migration residual for {province} in {lo}-{hi}")
+    return {"province": province, "census_year": census_year, "rate_year": rate_year, "population": total,
+            "ages": ages, "birth_rate": birth_rate, "death_rate": death_rate,
+            "tfr": implied_tfr(ages, birth_rate), "mortality_level": calibrate_mortality(ages, death_rate),
+            "migration_per_1000": float(per_1000.mean()), "migration_years": len(per_1000)}
+
+
+def scenarios(base: dict, end: int = 2050, migration_shares: Mapping[str, float] | None = None,
+              tfr: float | None = None) -> pd.DataFrame:
+    """Project ``base`` (from :func:`book_base`) to ``end`` under named migration scenarios, each a
+    multiple of the base's mean migration rate (default: none, half, all of the 2010s rate).
+    Long format: scenario, year, population, share_65plus, index (census year = 100)."""
+    if migration_shares is None:
+        migration_shares = {"No migration": 0.0, "Half the 2010s outflow": 0.5, "The 2010s outflow": 1.0}
+    frames = []
+    for name, share in migration_shares.items():
+        migrants = share * base["migration_per_1000"] / 1000 * base["population"]
+        path = project(base["ages"], years=end - base["census_year"], tfr=base["tfr"] if tfr is None else tfr,
+                       mortality_level=base["mortality_level"], migrants=migrants, start=base["census_year"])
+        frames.append(path.assign(scenario=name, province=base["province"],
+                                  index=100 * path["population"] / base["population"]))
+    return pd.concat(frames, ignore_index=True)
