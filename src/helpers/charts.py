@@ -658,6 +658,7 @@ def scatter_chart(df: pd.DataFrame, *, x: str, y: str, x_title: str, y_title: st
 # ---- Added for the demographics chapter (issue 20): builders that keep raw Altair out of notebooks ----
 
 LINE_DASHES = {"Liaoning": [1, 0], "Jilin": [6, 3], "Heilongjiang": [2, 2], "China": [1, 0], "Northeast": [1, 0]}
+LABEL_DY = {"Jilin": -8, "Heilongjiang": 8}  # end labels of lines that often end close together
 LINE_SHAPES = {"Liaoning": "circle", "Jilin": "square", "Heilongjiang": "triangle-up", "China": "diamond",
                "Northeast": "cross"}
 
@@ -746,9 +747,12 @@ def components_by_year_chart(df: pd.DataFrame, *, parts: dict[str, str], y_title
         .transform_filter("datum.province == pick")
         .mark_bar()
         .encode(
-            x=alt.X("x0:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True)),
+            x=alt.X("x0:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+                    scale=alt.Scale(domain=[float(long["year"].min()) - 0.5, float(long["year"].max()) + 0.5],
+                                    nice=False)),
             x2="x1:Q",
             y=alt.Y("value:Q", title=y_title),
+            y2=alt.datum(0),
             color=alt.Color("part:N", title=None, sort=labels,
                             scale=alt.Scale(domain=labels, range=palette[:len(labels)]),
                             legend=alt.Legend(columns=1, labelLimit=0)),
@@ -793,8 +797,10 @@ def pick_province_marked_chart(df: pd.DataFrame, *, y_title: str, title: str, de
         **enc, shape=alt.Shape("line:N", title=None, scale=alt.Scale(
             domain=names, range=[LINE_SHAPES.get(p, "circle") for p in fixed] + ["circle"])),
         tooltip=["province:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.4~g")])
-    ends = base.transform_filter(alt.datum.year == int(df["year"].max())).mark_text(
-        align="left", dx=6, fontSize=11).encode(x=enc["x"], y=enc["y"], color=enc["color"], text="province:N")
-    chart = alt.layer(lines, points, ends).add_params(pick)
+    last_year = int(df["year"].max())
+    ends = [base.transform_filter((alt.datum.year == last_year) & (alt.datum.line == name)).mark_text(
+        align="left", dx=6, dy=LABEL_DY.get(name, 0), fontSize=11).encode(
+        x=enc["x"], y=enc["y"], color=enc["color"], text="province:N") for name in names]
+    chart = alt.layer(lines, points, *ends).add_params(pick)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
                   data_url=data_url)
