@@ -847,3 +847,154 @@ def influence_chart(df: pd.DataFrame, *, title: str, description: str, source: s
     chart = alt.layer(*layers).properties(height=300)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
                   data_url=data_url)
+
+
+# ---- Added for the demographics chapter (issue 20): builders that keep raw Altair out of notebooks ----
+
+LINE_DASHES = {"Liaoning": [1, 0], "Jilin": [6, 3], "Heilongjiang": [2, 2], "China": [1, 0], "Northeast": [1, 0]}
+LABEL_DY = {"Jilin": -8, "Heilongjiang": 8}  # end labels of lines that often end close together
+LINE_SHAPES = {"Liaoning": "circle", "Jilin": "square", "Heilongjiang": "triangle-up", "China": "diamond",
+               "Northeast": "cross"}
+
+
+def vintage_markers_chart(df: pd.DataFrame, *, line_vintage: str, y_title: str, title: str, description: str,
+                          source: str, subtitle: str | None = None, data_url: str | None = None) -> alt.LayerChart:
+    """One line per province for the ``line_vintage`` figures, and hollow diamonds for every other vintage.
+
+    ``df`` has province, year, value and vintage. Two vintages of a statistic are never joined into one
+    line: the other vintage is drawn as points only, so a reader sees where the first-published figures
+    sat against the revised series.
+    """
+    missing = {"province", "year", "value", "vintage"} - set(df.columns)
+    if missing:
+        raise KeyError(f"vintage_markers_chart needs columns {sorted(missing)}")
+    if line_vintage not in set(df["vintage"]):
+        raise ValueError(f"vintage_markers_chart: no rows of vintage {line_vintage!r}")
+    provinces = list(dict.fromkeys(df["province"]))
+    color = alt.Color("province:N", title=None, scale=alt.Scale(
+        domain=provinces, range=[HIGHLIGHT.get(p, OTHER) for p in provinces]))
+    frame = with_gaps(df.assign(key=df["province"] + " " + df["vintage"])[
+        ["province", "year", "value", "vintage", "key"]], by="key")
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", labelOverlap=True))
+    base = alt.Chart(frame)
+    lines = base.transform_filter(alt.datum.vintage == line_vintage).mark_line().encode(
+        x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=color, detail="_segment:N")
+    points = base.transform_filter(alt.datum.vintage != line_vintage).mark_point(
+        shape="diamond", size=60, filled=False, strokeWidth=1.5).encode(
+        x=x, y="value:Q", color=color,
+        tooltip=["province:N", alt.Tooltip("year:Q", format="d"), "vintage:N", alt.Tooltip("value:Q", format=",.1f")])
+    return finish(alt.layer(lines, points), title=title, description=description, source=source,
+                  subtitle=subtitle, data_url=data_url)
+
+
+def paired_rates_chart(df: pd.DataFrame, *, kinds: Sequence[str], y_title: str, title: str, description: str,
+                       source: str, subtitle: str | None = None, data_url: str | None = None) -> alt.Chart:
+    """Lines for two or more rates per area (column ``rate``, e.g. births and deaths): colour for the area,
+    a dash pattern for the rate; a missing year breaks the line."""
+    missing = {"province", "year", "value", "rate"} - set(df.columns)
+    if missing:
+        raise KeyError(f"paired_rates_chart needs columns {sorted(missing)}")
+    dashes = [[1, 0], [5, 3], [2, 2], [8, 2, 2, 2]]
+    if len(kinds) > len(dashes):
+        raise ValueError(f"paired_rates_chart draws at most {len(dashes)} rates, got {len(kinds)}")
+    provinces = list(dict.fromkeys(df["province"]))
+    frame = with_gaps(df.assign(key=df["province"] + df["rate"])[["province", "year", "value", "rate", "key"]],
+                      by="key")
+    chart = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=16)).encode(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", labelOverlap=True)),
+        y=alt.Y("value:Q", title=y_title),
+        color=alt.Color("province:N", title=None, scale=alt.Scale(
+            domain=provinces, range=[HIGHLIGHT.get(p, OTHER) for p in provinces])),
+        strokeDash=alt.StrokeDash("rate:N", title=None, scale=alt.Scale(
+            domain=list(kinds), range=dashes[:len(kinds)])),
+        detail="_segment:N",
+        tooltip=["province:N", "rate:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=".2f")],
+    ).properties(height=300)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
+
+
+def components_by_year_chart(df: pd.DataFrame, *, parts: dict[str, str], y_title: str, title: str,
+                             description: str, source: str, initial: str = "Heilongjiang",
+                             label: str = "Province: ", subtitle: str | None = None,
+                             data_url: str | None = None) -> alt.Chart:
+    """Like :func:`components_chart`, but on a continuous year axis: a year with no figure is an empty
+    slot, so years that are not contiguous are never drawn next to each other as if they were.
+
+    Each part's bar sits in its own fraction of the year's width (x and x2 computed per part).
+    """
+    missing = {"province", "year", *parts} - set(df.columns)
+    if missing:
+        raise KeyError(f"components_by_year_chart needs columns {sorted(missing)}")
+    labels = list(parts.values())
+    width = 0.8 / len(parts)
+    long = df.melt(id_vars=["province", "year"], value_vars=list(parts), var_name="part",
+                   value_name="value").dropna(subset=["value"])
+    slot = long["part"].map({k: i for i, k in enumerate(parts)})
+    long = long.assign(part=long["part"].map(parts), x0=long["year"] - 0.4 + slot * width,
+                       x1=long["year"] - 0.4 + (slot + 1) * width - 0.02)
+    options = sorted(long["province"].unique())
+    pick = alt.param(name="pick", value=initial if initial in options else options[0],
+                     bind=alt.binding_select(options=options, name=label))
+    palette = [HIGHLIGHT["Jilin"], HIGHLIGHT["Liaoning"], HIGHLIGHT["Heilongjiang"], HIGHLIGHT["Northeast"]]
+    chart = (
+        alt.Chart(long)
+        .transform_filter("datum.province == pick")
+        .mark_bar()
+        .encode(
+            x=alt.X("x0:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+                    scale=alt.Scale(domain=[float(long["year"].min()) - 0.5, float(long["year"].max()) + 0.5],
+                                    nice=False)),
+            x2="x1:Q",
+            y=alt.Y("value:Q", title=y_title),
+            y2=alt.datum(0),
+            color=alt.Color("part:N", title=None, sort=labels,
+                            scale=alt.Scale(domain=labels, range=palette[:len(labels)]),
+                            legend=alt.Legend(columns=1, labelLimit=0)),
+            tooltip=["province:N", alt.Tooltip("year:Q", format="d"), "part:N",
+                     alt.Tooltip("value:Q", format=",.1f")],
+        )
+        .add_params(pick)
+    )
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
+                  data_url=data_url)
+
+
+def pick_province_marked_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, source: str,
+                               fixed: Sequence[str] = NORTHEAST, initial: str = "Guangdong",
+                               label: str = "Compare with: ", subtitle: str | None = None,
+                               data_url: str | None = None) -> alt.LayerChart:
+    """Like :func:`pick_province_chart`, but each fixed line also has its own dash pattern and point
+    shape and is labelled at its last point, so lines whose colours are close (or a reader who cannot
+    tell them apart) can still be told apart. The picked province is grey-black and dotted."""
+    options = sorted(p for p in df["province"].unique() if p not in fixed)
+    if initial not in options:
+        initial = options[0]
+    pick = alt.param(name="pick", value=initial, bind=alt.binding_select(options=options, name=label))
+    fixed_list = ", ".join(repr(p) for p in fixed)
+    names = list(fixed) + ["Selected province"]
+    frame = with_gaps(df[["province", "year", "value"]])
+    base = (alt.Chart(frame)
+            .transform_filter(f"datum.province == pick || indexof([{fixed_list}], datum.province) >= 0")
+            .transform_calculate(line=f"indexof([{fixed_list}], datum.province) >= 0 ? datum.province : "
+                                      "'Selected province'"))
+    enc = dict(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True)),
+        y=alt.Y("value:Q", title=y_title),
+        color=alt.Color("line:N", title=None, scale=alt.Scale(
+            domain=names, range=[HIGHLIGHT.get(p, OTHER) for p in fixed] + ["#555555"])),
+    )
+    lines = base.mark_line().encode(
+        **enc, detail="_segment:N",
+        strokeDash=alt.StrokeDash("line:N", title=None, legend=None, scale=alt.Scale(
+            domain=names, range=[LINE_DASHES.get(p, [1, 0]) for p in fixed] + [[1, 3]])))
+    points = base.mark_point(size=30, filled=True).encode(
+        **enc, shape=alt.Shape("line:N", title=None, scale=alt.Scale(
+            domain=names, range=[LINE_SHAPES.get(p, "circle") for p in fixed] + ["circle"])),
+        tooltip=["province:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.4~g")])
+    last_year = int(df["year"].max())
+    ends = [base.transform_filter((alt.datum.year == last_year) & (alt.datum.line == name)).mark_text(
+        align="left", dx=6, dy=LABEL_DY.get(name, 0), fontSize=11).encode(
+        x=enc["x"], y=enc["y"], color=enc["color"], text="province:N") for name in names]
+    chart = alt.layer(lines, points, *ends).add_params(pick)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
+                  data_url=data_url)
