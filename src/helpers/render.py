@@ -8,7 +8,7 @@ Registered through the entry point group ``myst_nb.mime_renderers`` (see ``pypro
   JavaScript. Its marks carry Vega-Lite's own descriptions (``aria-label``), which
   ``static/dongbei-charts.js`` shows as tooltips. Only a chart with parameters (sliders, dropdowns)
   also carries its spec, compiled to Vega at build time; the script loads the Vega runtime the site
-  serves itself (``helpers.sphinx_ext``) when such a chart comes into view or is touched, and swaps
+  serves itself (``helpers.site``) when such a chart comes into view or is touched, and swaps
   the picture for the live chart. No CDN is involved.
 * ipywidgets views do nothing on a static page (there is no kernel), so instead of loading a widget
   manager they are replaced by a note that says how to run the explorer live.
