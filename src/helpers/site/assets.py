@@ -15,18 +15,14 @@ import re
 import shutil
 from pathlib import Path
 
-import altair
 import pydata_sphinx_theme
 import vl_convert
 from fontTools import subset
 
+from helpers.render import vegalite_version
+
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 CHART_MARKER = 'class="dongbei-vega"'
-
-
-def vegalite_version() -> str:
-    """The Vega-Lite minor version Altair writes specs for, e.g. '5.20'."""
-    return ".".join(altair.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 
 
 def vega_bundle_name() -> str:
