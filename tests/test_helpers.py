@@ -355,7 +355,7 @@ def test_compare_explorer_reads_first_and_last_held_values_for_each_province():
     assert rows.loc["Liaoning", "change"] == jilin["value"].iloc[-1] - jilin["value"].iloc[0]
     explorer.series.value = "B"
     assert explorer.rows().set_index("province").loc["Liaoning", "first"] == 10 * jilin["value"].iloc[0]
-    assert "Liaoning" in explorer.table.value and "<table>" in explorer.table.value
+    assert "Liaoning" in explorer.table.value and "<caption>" in explorer.table.value and "scope=\"col\"" in explorer.table.value
     explorer.years.value = (2000, 2000)
     explorer.series.value = "A"
     explorer.provinces.value = ("China",)

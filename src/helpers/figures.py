@@ -17,7 +17,9 @@ from __future__ import annotations
 from ast import literal_eval
 from dataclasses import dataclass
 
+import humanize
 from myst_nb import glue
+from tabulate import tabulate
 
 
 class Text(str):
@@ -59,9 +61,7 @@ def format_value(value, fmt: str = "{:,.0f}", unit: str = "") -> str:
 
 def ordinal(n: int) -> str:
     """English ordinal for a rank: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd, 111th."""
-    n = int(n)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    return humanize.ordinal(int(n))
 
 
 def state(id: str, value, *, source: str, fmt: str = "{:,.0f}", unit: str = "",
@@ -95,11 +95,9 @@ def key_figures_table() -> str:
     """The Key figures table as plain text (id, figure, source)."""
     if not _FIGURES:
         return "No figures stated."
-    rows = [("figure", "value", "source")] + [(f.id, f.text, f.source) for f in _FIGURES.values()]
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    table = tabulate([(f.id, f.text, f.source) for f in _FIGURES.values()], headers=("figure", "value", "source"),
+                     tablefmt="simple", disable_numparse=True, stralign="left")
+    return "\n".join(line.rstrip() for line in table.splitlines())
 
 
 def key_figures() -> None:

@@ -14,8 +14,9 @@ import pandas as pd
 
 from helpers import data
 from helpers.demography import PROJECTION_ASSUMPTIONS, project
-from helpers.regions import NORTHEAST
-from helpers.stats import LineFit, line_fit
+from helpers.regions import NORTHEAST, NORTHEAST_LABEL, PROVINCES_LABEL
+from helpers.stats import LineFit, before_after, line_fit
+from helpers.tables import simple_table
 
 
 def _span_slider(frames) -> w.IntRangeSlider:
@@ -131,15 +132,19 @@ class CompareExplorer(_Live):
         if rows.empty:
             self.table.value = "Pick one or more provinces."
             return
-        cells = []
-        for r in rows.itertuples(index=False):
-            if pd.isna(r.first_year):
-                cells.append(f"<tr><td>{html.escape(r.province)}</td><td colspan='3'>no data in these years</td></tr>")
-            else:
-                cells.append(f"<tr><td>{html.escape(r.province)}</td><td>{r.first:,.4g} ({int(r.first_year)})</td>"
-                             f"<td>{r.last:,.4g} ({int(r.last_year)})</td><td>{r.change:+,.3g}</td></tr>")
-        self.table.value = ("<table><thead><tr><th>Province</th><th>First</th><th>Last</th><th>Change</th></tr>"
-                            f"</thead><tbody>{''.join(cells)}</tbody></table>")
+        def held(value, year):
+            return "no data in these years" if pd.isna(year) else f"{value:,.4g} ({int(year)})"
+
+        shown = pd.DataFrame({
+            "province": rows["province"],
+            "first": [held(r.first, r.first_year) for r in rows.itertuples(index=False)],
+            "last": ["" if pd.isna(r.last_year) else held(r.last, r.last_year) for r in rows.itertuples(index=False)],
+            "change": ["" if pd.isna(r.change) else f"{r.change:+,.3g}" for r in rows.itertuples(index=False)],
+        })
+        lo, hi = self.years.value
+        self.table.value = simple_table(shown, {"province": "Province", "first": "First", "last": "Last",
+                                                "change": "Change"},
+                                        caption=f"{self.series.value}: first and last value held, {lo}-{hi}")
 
 
 class ProfileExplorer(_Live):
@@ -150,7 +155,7 @@ class ProfileExplorer(_Live):
     """
 
     def __init__(self, frames: dict[str, pd.DataFrame], *, initial: str = "Heilongjiang",
-                 reference: str = "31 provinces"):
+                 reference: str = PROVINCES_LABEL):
         self.frames = frames
         self.reference = reference
         provinces = sorted(set().union(*(f["province"].unique() for f in frames.values())) - {reference})
@@ -176,10 +181,11 @@ class ProfileExplorer(_Live):
         def cell(v):
             return "not held" if pd.isna(v) else f"{v:,.4g}"
 
-        body = "".join(f"<tr><td>{html.escape(r.series)}</td><td>{cell(r.value)}</td><td>{cell(r.reference)}</td></tr>"
-                       for r in self.rows().itertuples(index=False))
-        self.table.value = (f"<table><thead><tr><th>{self.year.value}</th><th>{html.escape(self.province.value)}</th>"
-                            f"<th>{html.escape(self.reference)}</th></tr></thead><tbody>{body}</tbody></table>")
+        rows = self.rows()
+        shown = rows.assign(value=rows["value"].map(cell), reference=rows["reference"].map(cell))
+        columns = {"series": str(self.year.value), "value": self.province.value, "reference": self.reference}
+        self.table.value = simple_table(shown, columns,
+                                        caption=f"{self.province.value} beside {self.reference}, {self.year.value}")
 
 
 class RelationExplorer(_Live):
@@ -336,29 +342,6 @@ class StayOrGo(_Live):
             f"{abs(go - stay):,.0f} yuan more. Illustrative: averages per resident, not a graduate's pay.")
 
 
-def before_after(frame: pd.DataFrame, province: str, year: int, window: int = 5) -> dict | None:
-    """Average yearly change of a series in the ``window`` years up to ``year`` and the ``window`` years
-    after it (published values only; the change between consecutive published years, per year).
-
-    Returns ``{"before": ..., "after": ..., "n_before": ..., "n_after": ...}`` or None if either side
-    has fewer than two values.
-    """
-    rows = frame[frame["province"] == province].dropna(subset=["value"]).set_index("year")["value"].sort_index()
-
-    def slope(part: pd.Series) -> float | None:
-        if len(part) < 2:
-            return None
-        return float((part.iloc[-1] - part.iloc[0]) / (part.index[-1] - part.index[0]))
-
-    before = slope(rows[(rows.index >= year - window) & (rows.index <= year)])
-    after = slope(rows[(rows.index >= year) & (rows.index <= year + window)])
-    if before is None or after is None:
-        return None
-    return {"before": before, "after": after,
-            "n_before": int(((rows.index >= year - window) & (rows.index <= year)).sum()),
-            "n_after": int(((rows.index >= year) & (rows.index <= year + window)).sum())}
-
-
 class PolicyLens(w.VBox):
     """Line up any indicator with a policy year: its average yearly change before and after.
 
@@ -367,7 +350,7 @@ class PolicyLens(w.VBox):
     """
 
     def __init__(self, catalogue: pd.DataFrame, events: pd.DataFrame, load=None,
-                 initial: str | None = None, province: str = "Northeast"):
+                 initial: str | None = None, province: str = NORTHEAST_LABEL):
         if load is None:
             load = data.series
         self.load = load
