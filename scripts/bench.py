@@ -87,7 +87,7 @@ def page_weights(site: Path) -> list[tuple[str, int, int]]:
         for name in sitecheck.pages(site):
             with sitecheck.browser_page(browser, "desktop") as page:
                 sizes: dict[str, int] = {}
-                page.on("requestfinished", lambda req: sizes.__setitem__(
+                page.on("requestfinished", lambda req, sizes=sizes: sizes.__setitem__(
                     req.url, len(req.response().body()) if req.response() else 0))
                 page.goto(url + name, wait_until="networkidle")
                 total = sum(sizes.values())

@@ -64,8 +64,8 @@ def test_tile_map_places_every_province_and_rejects_unknown_names():
 
 def test_figures_state_glue_and_key_table(capsys):
     figures.reset()
-    text = figures.state("test_share", 12.345, source="gdp_nominal", fmt="{:.1f}", unit="%")
-    assert text == "12.3%"
+    assert figures.state("test_share", 12.345, source="gdp_nominal", fmt="{:.1f}", unit="%") is None
+    assert figures.registered()["test_share"].text == "12.3%"
     assert repr(figures.Text("12.3%")) == "12.3%"
     figures.key_figures()
     out = capsys.readouterr().out

@@ -19,6 +19,7 @@ import pandas as pd
 from helpers import data
 from helpers.demography import CLOSED_FORM
 from helpers.regions import NATIONAL, NORTHEAST, NORTHEAST_LABEL
+
 # The one palette: every colour a chart uses, by name. Okabe-Ito colours (distinguishable with the common
 # colour-vision deficiencies) for data, greys for context, rules and text.
 PALETTE = {

@@ -21,13 +21,12 @@ A failed check raises :class:`helpers.data.DataError` naming the file, the line 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
 from helpers.regions import N_PROVINCES, NATIONAL
-
 
 
 def _line(frame: pd.DataFrame, index) -> int:

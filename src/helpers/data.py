@@ -5,8 +5,8 @@ constraints, primary keys, and a foreign key from every ``source_id`` to ``sourc
 validated with Frictionless before any notebook sees it; on bad input one :class:`DataError` names
 the file, the line and the column of each problem. Nothing is coerced silently.
 
-Derived series (Northeast totals and shares) are declared in ``helpers.derived`` and computed here from
-validated series with the named formulas of ``helpers.formulas``. Regions, labels and unit factors come from
+Derived series (Northeast totals and shares) are declared in ``data/derived.json`` (``helpers.derived``) and
+computed here from validated series with the named formulas of ``helpers.formulas``. Regions, labels and unit factors come from
 ``helpers.regions``.
 """
 
@@ -20,12 +20,12 @@ from pathlib import Path
 import pandas as pd
 from frictionless import Package
 
-from helpers import checks
-from helpers.derived import DERIVED, Derived
+from helpers import checks, derived
+from helpers.derived import Derived
 from helpers.formulas import northeast_total
 from helpers.regions import N_PROVINCES, NATIONAL, NORTHEAST, NORTHEAST_LABEL
 
-__all__ = ["DERIVED", "NATIONAL", "NORTHEAST", "DataError", "Derived", "claims", "coverage", "csv_url",
+__all__ = ["DERIVED", "NATIONAL", "NORTHEAST", "DataError", "Derived", "claims", "coverage", "csv_url", "derived_series",
            "incomplete_years", "indicators", "northeast_total", "package", "provinces", "series", "sources",
            "status_counts", "timeline", "validate", "vintage_break", "vintage_table", "vintages"]
 
@@ -172,6 +172,25 @@ def timeline(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     return frame
 
 
+def derived_series(data_dir: str | os.PathLike | None = None) -> dict[str, Derived]:
+    """The derived series declared in ``derived.json`` of a data folder, by id."""
+    path = _dir(data_dir) / derived.FILE
+    stamp = (path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else None
+    return _derived_cached(str(_dir(data_dir).resolve()), stamp)
+
+
+@lru_cache(maxsize=8)
+def _derived_cached(base: str, _stamp) -> dict[str, Derived]:
+    try:
+        return derived.load(Path(base))
+    except derived.DerivedError as exc:
+        raise DataError(str(exc)) from None
+
+
+# The book's own derived series (data/derived.json), by id.
+DERIVED: dict[str, Derived] = derived_series(DATA_DIR)
+
+
 def _series_resources(data_dir: Path) -> list[dict]:
     return [r for r in package(data_dir)["resources"] if r.get("dongbei", {}).get("kind") == "series"]
 
@@ -222,10 +241,11 @@ def series(id: str, data_dir: str | os.PathLike | None = None, *, vintage: str |
     base = _dir(data_dir)
     if "@" in id:
         id, vintage = id.split("@", 1)
-    if id in DERIVED:
+    declared = derived_series(base)
+    if id in declared:
+        spec = declared[id]
         if vintage is not None:
-            raise KeyError(f"{id!r} is derived; its vintage is fixed by its inputs ({', '.join(DERIVED[id].inputs)})")
-        spec = DERIVED[id]
+            raise KeyError(f"{id!r} is derived; its vintage is fixed by its inputs ({', '.join(spec.inputs)})")
         frame = spec.compute({name: series(name, base) for name in spec.inputs})
         frame = frame.assign(unit=spec.unit, source_id="project", status="derived", note=spec.description)
         if "vintage" not in frame:  # a derived series may keep its inputs' vintage row by row
@@ -262,7 +282,7 @@ def indicators(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
             "status": status_counts(frame), "file": res["path"],
             "breaks": res["dongbei"].get("breaks", ""),
         })
-    for name, spec in DERIVED.items():
+    for name, spec in derived_series(base).items():
         inputs = [s for s in spec.inputs
                   if any(r["name"] == s.split("@")[0] for r in _series_resources(base))]
         if len(inputs) < len(spec.inputs):
@@ -312,9 +332,9 @@ def coverage(frame: pd.DataFrame) -> str:
 
 def csv_url(id: str, depth: int = 1) -> str:
     """Link from a page ``depth`` folders below the site root to the published CSV of a series."""
-    file = _resource_descriptor(id, DATA_DIR)["path"] if id not in DERIVED else None
-    if file is None:
+    if id in DERIVED:
         raise KeyError(f"{id!r} is derived; link its inputs: {', '.join(DERIVED[id].inputs)}")
+    file = _resource_descriptor(id, DATA_DIR)["path"]
     return "../" * depth + "data/" + file
 
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import humanize
 from myst_nb import glue
-from tabulate import tabulate
 
 
 class Text(str):
@@ -64,9 +63,9 @@ def ordinal(n: int) -> str:
     return humanize.ordinal(int(n))
 
 
-def state(id: str, value, *, source: str, fmt: str = "{:,.0f}", unit: str = "",
-          note: str = "") -> Text:
-    """Record a figure, glue it under ``id`` for ``{glue:text}`` and return its text.
+def state(id: str, value, *, source: str, fmt: str = "{:,.0f}", unit: str = "", note: str = "") -> None:
+    """Record a figure and glue its text under ``id`` for ``{glue:text}``; returns nothing, so a cell that
+    ends with a call shows no output (the text is in :func:`registered` and the Key figures table).
 
     ``source`` names the series (or source_id) the figure comes from.
     """
@@ -79,7 +78,6 @@ def state(id: str, value, *, source: str, fmt: str = "{:,.0f}", unit: str = "",
     text = format_value(value, fmt, unit)
     _FIGURES[id] = Figure(id, value, text, source, note)
     glue(id, Text(text), display=False)
-    return Text(text)
 
 
 def registered() -> dict[str, Figure]:
@@ -95,9 +93,12 @@ def key_figures_table() -> str:
     """The Key figures table as plain text (id, figure, source)."""
     if not _FIGURES:
         return "No figures stated."
-    table = tabulate([(f.id, f.text, f.source) for f in _FIGURES.values()], headers=("figure", "value", "source"),
-                     tablefmt="simple", disable_numparse=True, stralign="left")
-    return "\n".join(line.rstrip() for line in table.splitlines())
+    # (Aligned by hand: tabulate pads every heading by two spaces, which would re-lay every stored table.)
+    rows = [("figure", "value", "source")] + [(f.id, f.text, f.source) for f in _FIGURES.values()]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
 
 
 def key_figures() -> None:

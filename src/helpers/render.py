@@ -30,8 +30,10 @@ from docutils import nodes
 
 VEGALITE_MIME = re.compile(r"^application/vnd\.vegalite\.v(\d+)[.+]json$")
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
-# myst-nb must know the Vega-Lite mime types to pick them over text/plain (lower = preferred).
-KNOWN_VEGALITE = [f"application/vnd.vegalite.v{v}{sep}json" for v in (4, 5, 6) for sep in (".", "+")]
+# myst-nb must know the Vega-Lite mime types to pick them over text/plain (lower = preferred): the ones of
+# the Vega-Lite major version the pinned Altair writes.
+VEGALITE_MAJOR = altair.SCHEMA_VERSION.lstrip("v").split(".")[0]
+KNOWN_VEGALITE = [f"application/vnd.vegalite.v{VEGALITE_MAJOR}{sep}json" for sep in (".", "+")]
 
 WIDGET_NOTE = (
     '<div class="admonition note dongbei-widget-note">'

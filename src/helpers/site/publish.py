@@ -1,5 +1,5 @@
-"""Data publishing: the CSVs and ``datapackage.json`` at ``<site>/data/``, where chart and appendix links
-point."""
+"""Data publishing: the CSVs, ``datapackage.json`` and ``derived.json`` (how the derived series are computed)
+at ``<site>/data/``, where chart and appendix links point."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from helpers.data import DATA_DIR
 
 
 def publish_data(outdir: Path) -> None:
-    """Copy ``data/*.csv`` and ``data/datapackage.json`` to ``<outdir>/data/``."""
+    """Copy ``data/*.csv``, ``data/datapackage.json`` and ``data/derived.json`` to ``<outdir>/data/``."""
     target = outdir / "data"
     target.mkdir(parents=True, exist_ok=True)
-    for path in [*DATA_DIR.glob("*.csv"), DATA_DIR / "datapackage.json"]:
+    for path in [*DATA_DIR.glob("*.csv"), DATA_DIR / "datapackage.json", DATA_DIR / "derived.json"]:
         shutil.copy2(path, target / path.name)
