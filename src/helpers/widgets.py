@@ -242,6 +242,16 @@ class RelationExplorer(_Live):
         self.summary.value = text + " Correlation across provinces is not causation."
 
 
+def _indicator_picker(catalogue: pd.DataFrame, load, initial: str | None):
+    """The loader (:func:`helpers.data.series` unless given), 'title (unit)' by indicator id, and a dropdown
+    of the catalogue's indicators starting at ``initial`` (or the first)."""
+    titles = dict(zip(catalogue["id"], catalogue["title"] + " (" + catalogue["unit"] + ")"))
+    ids = list(titles)
+    dropdown = w.Dropdown(options=[(titles[i], i) for i in ids], value=initial if initial in ids else ids[0],
+                          description="Indicator")
+    return (data.series if load is None else load), titles, dropdown
+
+
 class IndicatorExplorer(w.VBox):
     """Any series in the catalogue: pick the indicator, the province and the years.
 
@@ -249,13 +259,7 @@ class IndicatorExplorer(w.VBox):
     """
 
     def __init__(self, catalogue: pd.DataFrame, load=None, initial: str | None = None):
-        if load is None:
-            load = data.series
-        self.load = load
-        self.titles = dict(zip(catalogue["id"], catalogue["title"] + " (" + catalogue["unit"] + ")"))
-        ids = list(self.titles)
-        self.indicator = w.Dropdown(options=[(self.titles[i], i) for i in ids],
-                                    value=initial if initial in ids else ids[0], description="Indicator")
+        self.load, self.titles, self.indicator = _indicator_picker(catalogue, load, initial)
         self.explorer = SeriesExplorer(self.load(self.indicator.value), label=self.titles[self.indicator.value])
         self.indicator.observe(lambda _change: self.switch(), names="value")
         super().__init__([self.indicator, self.explorer])
@@ -351,13 +355,7 @@ class PolicyLens(w.VBox):
 
     def __init__(self, catalogue: pd.DataFrame, events: pd.DataFrame, load=None,
                  initial: str | None = None, province: str = NORTHEAST_LABEL):
-        if load is None:
-            load = data.series
-        self.load = load
-        self.titles = dict(zip(catalogue["id"], catalogue["title"] + " (" + catalogue["unit"] + ")"))
-        ids = list(self.titles)
-        self.indicator = w.Dropdown(options=[(self.titles[i], i) for i in ids],
-                                    value=initial if initial in ids else ids[0], description="Indicator")
+        self.load, self.titles, self.indicator = _indicator_picker(catalogue, load, initial)
         self.events = events.sort_values("start")
         self.policy = w.Dropdown(options=[(f"{e.when}: {e.event[:60]}", int(e.start)) for e in self.events.itertuples()],
                                  description="Policy")
