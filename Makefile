@@ -12,11 +12,12 @@ HTML   := _build/html
 NOTEBOOKS := $(wildcard chapters/*.ipynb appendix/*.ipynb teaching/*.ipynb)
 PORT   ?= 8000
 
-.PHONY: help setup system-deps book book-instructor handouts audit test test-unit test-notebooks test-build test-site execute serve clean bench lock
+.PHONY: help setup system-deps book book-instructor handouts audit lint test test-unit test-notebooks test-build test-site execute serve clean bench lock
 
 help:
 	@echo "make book     set up .venv (if needed) and build the site into $(HTML)"
-	@echo "make test     set up, then run every test (helpers, data, notebooks, strict build, browser)"
+	@echo "make test     set up, then run every test (lint, helpers, data, notebooks, strict build, browser)"
+	@echo "make lint     ruff check and ruff format --check on src/, scripts/ and tests/ (pyproject.toml)"
 	@echo "make book-instructor  build the instructor edition (solutions open) into _build/instructor"
 	@echo "make handouts print every chapter to a PDF handout in _build/handouts (headless Chromium)"
 	@echo "make audit    recompute the sources-audit verdicts (make audit ARGS=--write stores them)"
@@ -58,6 +59,10 @@ book: setup
 	@$(BIN)/python scripts/build.py --site $(HTML) --work _build/work
 	@echo "==> [book] done. Open $(CURDIR)/$(HTML)/index.html  (or run: make serve)"
 
+# The site, when a target needs one and none is built yet (test-site, serve).
+$(HTML)/index.html: | setup
+	@$(MAKE) --no-print-directory book
+
 # The instructor edition: same pages, exercise solutions shown open, a banner on every page.
 book-instructor: setup
 	@echo "==> [book] building the instructor edition (solutions shown)"
@@ -74,26 +79,33 @@ audit: setup
 	@$(BIN)/python scripts/audit.py $(ARGS)
 
 # ---- tests ------------------------------------------------------------------
+# Every target sets up what it needs, so each works on a fresh clone.
 test: setup system-deps
-	@$(MAKE) --no-print-directory test-unit test-notebooks test-build test-site
+	@$(MAKE) --no-print-directory lint test-unit test-notebooks test-build test-site
 	@echo "==> [test] all tests passed"
 
-test-unit:
+lint: setup
+	@echo "==> [lint] ruff check and ruff format --check (src, scripts, tests)"
+	@$(BIN)/ruff check src scripts tests
+	@$(BIN)/ruff format --check src scripts tests
+
+test-unit: setup
 	@echo "==> [test 1/4] helpers and data: unit, schema, cross-check and bad-input tests"
 	@$(BIN)/python -m pytest -q tests -m "not site" -p no:cacheprovider
 
-test-notebooks:
+test-notebooks: setup
 	@echo "==> [test 2/4] nbval: re-run every notebook and compare with its stored outputs"
 	@$(BIN)/python -m pytest -q --nbval -p no:cacheprovider --nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS) tests/fixtures/*.ipynb
 
 # Every page re-read from a fresh environment (--all), so a warning an earlier `make book` printed is
 # raised again; $(HTML) is removed first and published only if the strict build passes.
-test-build:
+test-build: setup
 	@echo "==> [test 3/4] jb build with warnings as errors (-W -n --keep-going --all)"
 	@rm -rf $(HTML)
 	@$(BIN)/python scripts/build.py --strict --site $(HTML) --work _build/work
 
-test-site:
+# On a fresh clone (no site yet) the site is built first; `make test` has just built it strictly.
+test-site: setup system-deps $(HTML)/index.html
 	@echo "==> [test 4/4] the built site (and a fixture book) in headless Chromium"
 	@$(BIN)/python -m pytest -q tests/test_site.py -m site -p no:cacheprovider
 
@@ -102,8 +114,7 @@ execute: setup
 	@echo "==> [execute] re-running $(words $(NOTEBOOKS)) book notebook(s) and the fixture in place"
 	@$(BIN)/python scripts/execute.py $(NOTEBOOKS) tests/fixtures/*.ipynb
 
-serve:
-	@test -f $(HTML)/index.html || { echo "no site yet: run make book"; exit 1; }
+serve: $(HTML)/index.html
 	@echo "==> [serve] http://localhost:$(PORT)/  (Ctrl-C to stop)"
 	@cd $(HTML) && python3 -m http.server --bind 127.0.0.1 $(PORT)
 

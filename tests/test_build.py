@@ -17,7 +17,6 @@ import subprocess
 from pathlib import Path
 
 import nbformat
-import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]

@@ -7,6 +7,7 @@ it. (If this test ever passes with the doctored copy accepted, the book's check 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,16 +40,12 @@ def test_nbval_rejects_a_doctored_key_figure():
     assert "Cell outputs differ" in result.stdout and "ne_count  4" in result.stdout, result.stdout[-2000:]
 
 
-def test_only_exercise_solutions_print_a_bare_value():
-    """A cell that states figures ends with `_ = figures.state(...)`; without the `_ =`, the page (and the
-    printed handout) shows a stray value in a box. Bare values are for exercise solutions only."""
-    stray = []
-    for notebook in sorted((REPO / "chapters").glob("*.ipynb")):
-        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-        for i, cell in enumerate(cells):
-            bare = [out for out in cell.get("outputs", []) if out.get("output_type") == "execute_result"
-                    and set(out.get("data", {})) == {"text/plain"}]
-            previous = "".join(cells[i - 1]["source"]) if i else ""
-            if bare and "{solution-start}" not in previous:
-                stray.append(f"{notebook.name} cell {i}: {''.join(bare[0]['data']['text/plain'])[:40]!r}")
-    assert not stray, "stray outputs outside exercise solutions:\n" + "\n".join(stray)
+def test_the_toc_header_names_only_files_that_exist():
+    """The comment at the top of _toc.yml lists the book's files; every one it names is there."""
+    header = "\n".join(line for line in (REPO / "_toc.yml").read_text(encoding="utf-8").splitlines()
+                       if line.startswith("#"))
+    named = re.findall(r"\b(?:chapters|teaching|appendix)/[\w.]+|\bintro\.md\b", header)
+    assert len(named) >= 8, header
+    missing = [name for name in named
+               if not (REPO / name).exists() and not (REPO / name).with_suffix(".ipynb").exists()]
+    assert not missing, f"_toc.yml's header names files that do not exist: {missing}"

@@ -8,6 +8,7 @@ with its self-hosted Vega bundle). Every builder requires a title that states th
 
 from __future__ import annotations
 
+import math
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -15,17 +16,58 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-NORTHEAST = ("Liaoning", "Jilin", "Heilongjiang")
-# Okabe-Ito colours (distinguishable with the common colour-vision deficiencies).
-HIGHLIGHT = {
-    "Liaoning": "#D55E00",
-    "Jilin": "#0072B2",
-    "Heilongjiang": "#009E73",
-    "China": "#000000",
-    "Northeast": "#CC79A7",
+from helpers import data
+from helpers.demography import CLOSED_FORM
+from helpers.regions import NATIONAL, NORTHEAST, NORTHEAST_LABEL
+
+# The one palette: every colour a chart uses, by name. Okabe-Ito colours (distinguishable with the common
+# colour-vision deficiencies) for data, greys for context, rules and text.
+PALETTE = {
+    "vermillion": "#D55E00",
+    "blue": "#0072B2",
+    "green": "#009E73",
+    "purple": "#CC79A7",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "yellow": "#F0E442",
+    "black": "#000000",
+    "ink": "#111111",
+    "text": "#333333",
+    "subtitle": "#444444",
+    "fit": "#555555",
+    "arrow": "#777777",
+    "reference": "#888888",
+    "outline": "#999999",
+    "other": "#BBBBBB",
+    "grid": "#e6e6e6",
+    "white": "#ffffff",
 }
-OTHER = "#BBBBBB"
-REGION_COLORS = {"Northeast": "#CC79A7", "East": "#0072B2", "Central": "#E69F00", "West": "#009E73"}
+HIGHLIGHT = {
+    "Liaoning": PALETTE["vermillion"],
+    "Jilin": PALETTE["blue"],
+    "Heilongjiang": PALETTE["green"],
+    NATIONAL: PALETTE["black"],
+    NORTHEAST_LABEL: PALETTE["purple"],
+}
+OTHER = PALETTE["other"]
+REGION_COLORS = {NORTHEAST_LABEL: PALETTE["purple"], "East": PALETTE["blue"], "Central": PALETTE["orange"],
+                 "West": PALETTE["green"]}
+# The categorical order for series without their own colours, and for themes and parts of a whole.
+CATEGORY_ORDER = ("blue", "vermillion", "green", "purple", "orange", "sky", "black")
+YEAR_AXIS = {"format": "d", "tickMinStep": 1, "labelOverlap": True}
+
+
+def highlight_colors(names: Sequence[str]) -> list[str]:
+    """The colour of each name: its own (HIGHLIGHT) for the Northeast's provinces, China and the Northeast,
+    grey (OTHER) for any other."""
+    return [HIGHLIGHT.get(name, OTHER) for name in names]
+
+
+def year_x(field: str = "year", **kwargs) -> alt.X:
+    """The year axis every time-series chart uses: whole years, no title, labels that do not overlap."""
+    return alt.X(f"{field}:Q", title=None, axis=alt.Axis(**YEAR_AXIS), **kwargs)
+
+
 FONT = (
     "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', "
     "'Helvetica Neue', Arial, sans-serif"
@@ -42,18 +84,18 @@ def dongbei_theme() -> alt.theme.ThemeConfig:
     return {
         "width": "container",
         "height": 260,
-        "background": "#ffffff",
+        "background": PALETTE["white"],
         "config": {
             "font": FONT,
             "view": {"stroke": None, "continuousHeight": 260},
             "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12,
-                      "subtitleColor": "#444444", "offset": 10},
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e6e6e6",
-                     "labelColor": "#333333", "titleColor": "#333333"},
+                      "subtitleColor": PALETTE["subtitle"], "offset": 10},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": PALETTE["grid"],
+                     "labelColor": PALETTE["text"], "titleColor": PALETTE["text"]},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom",
                        "direction": "horizontal", "columns": 2},
             "line": {"strokeWidth": 2},
-            "range": {"category": list(HIGHLIGHT.values())[:3] + ["#E69F00", "#56B4E9", "#F0E442"]},
+            "range": {"category": list(HIGHLIGHT.values())[:3] + [PALETTE["orange"], PALETTE["sky"], PALETTE["yellow"]]},
         },
     }
 
@@ -156,7 +198,7 @@ def province_color(provinces: Sequence[str], highlight: Sequence[str] = NORTHEAS
     return alt.Color(
         "province:N",
         scale=alt.Scale(domain=domain + others,
-                        range=[HIGHLIGHT.get(p, OTHER) for p in domain] + [OTHER] * len(others)),
+                        range=highlight_colors(domain) + [OTHER] * len(others)),
         legend=alt.Legend(title=None, values=domain),
     )
 
@@ -174,7 +216,7 @@ def line_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, 
         alt.Chart(ordered)
         .mark_line(point=alt.OverlayMarkDef(size=18))
         .encode(
-            x=alt.X(f"{x}:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True)),
+            x=year_x(x),
             y=alt.Y(f"{y}:Q", title=y_title),
             color=province_color(ordered["province"], highlight),
             detail="_segment:N",
@@ -201,8 +243,6 @@ def tile_map(df: pd.DataFrame, *, value: str, title: str, description: str, sour
     centres a red-blue scale on zero for changes.
     """
     if registry is None:
-        from helpers import data
-
         registry = data.provinces()
     unknown = sorted(set(df["province"]) - set(registry["province"]))
     if unknown:
@@ -220,12 +260,12 @@ def tile_map(df: pd.DataFrame, *, value: str, title: str, description: str, sour
     else:
         scale = alt.Scale(scheme="blues")
     color = alt.Color(f"{value}:{'N' if nominal else 'Q'}", title=legend_title, scale=scale)
-    rects = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
-        color=alt.condition(f"isValid(datum['{value}'])", color, alt.value("#ffffff")),
+    rects = base.mark_rect(stroke=PALETTE["white"], strokeWidth=2).encode(
+        color=alt.condition(f"isValid(datum['{value}'])", color, alt.value(PALETTE["white"])),
         tooltip=["province:N", "hanzi:N", alt.Tooltip(f"{value}:{'N' if nominal else 'Q'}",
                                                       **({} if nominal else {"format": fmt}))],
     )
-    label_color = alt.value("#111111")
+    label_color = alt.value(PALETTE["ink"])
     if not nominal and tiles[value].notna().any():
         # White labels on the darkest tiles, so every label keeps its contrast.
         lo, hi = float(tiles[value].min()), float(tiles[value].max())
@@ -234,9 +274,9 @@ def tile_map(df: pd.DataFrame, *, value: str, title: str, description: str, sour
             test = f"abs(datum['{value}']) > {cut}"
         else:
             test = f"datum['{value}'] > {lo + 0.6 * (hi - lo)}"
-        label_color = alt.condition(test, alt.value("#ffffff"), alt.value("#111111"))
+        label_color = alt.condition(test, alt.value(PALETTE["white"]), alt.value(PALETTE["ink"]))
     labels = base.mark_text(fontSize=11, fontWeight="bold").encode(text="abbr:N", color=label_color)
-    outline = base.mark_rect(fill=None, stroke="#999999", strokeWidth=0.5)
+    outline = base.mark_rect(fill=None, stroke=PALETTE["outline"], strokeWidth=0.5)
     chart = alt.layer(rects, outline, labels).properties(height=330)
     return finish(chart, title=title, description=description, source=source,
                   subtitle=subtitle, data_url=data_url)
@@ -256,7 +296,7 @@ def pick_province_chart(df: pd.DataFrame, *, y_title: str, title: str, descripti
     pick = alt.param(name="pick", value=initial,
                      bind=alt.binding_select(options=options, name=label))
     fixed_list = ", ".join(repr(p) for p in fixed)
-    colors = [HIGHLIGHT.get(p, OTHER) for p in fixed] + ["#E69F00"]
+    colors = highlight_colors(fixed) + [PALETTE["orange"]]
     columns = ["province", "year", "value"] + (["vintage"] if "vintage" in df else [])
     frame = with_gaps(df[columns])
     chart = (
@@ -265,7 +305,7 @@ def pick_province_chart(df: pd.DataFrame, *, y_title: str, title: str, descripti
         .transform_calculate(line=f"indexof([{fixed_list}], datum.province) >= 0 ? datum.province : 'Selected province'")
         .mark_line(point=alt.OverlayMarkDef(size=18))
         .encode(
-            x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True)),
+            x=year_x(),
             y=alt.Y("value:Q", title=y_title),
             color=alt.Color("line:N", title=None,
                             scale=alt.Scale(domain=list(fixed) + ["Selected province"], range=colors)),
@@ -324,8 +364,6 @@ def coverage_chart(frames: dict[str, pd.DataFrame], *, title: str, description: 
     consecutive years are drawn as one bar, which keeps the page light.
     """
     if registry is None:
-        from helpers import data
-
         registry = data.provinces()
     order = ["China"] + list(registry["province"])
     runs = coverage_runs(frames)
@@ -337,13 +375,13 @@ def coverage_chart(frames: dict[str, pd.DataFrame], *, title: str, description: 
         .transform_filter("datum.series == series_pick")
         .mark_rect()
         .encode(
-            x=alt.X("start:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+            x=year_x("start",
                     scale=alt.Scale(domain=[int(runs["start"].min()), int(runs["end"].max())], nice=False)),
             x2="end:Q",
             y=alt.Y("province:N", sort=order, title=None, axis=alt.Axis(labelFontSize=10)),
             color=alt.Color("status:N", title="Status",
                             scale=alt.Scale(domain=["verified", "reported", "derived", "estimate"],
-                                            range=["#0072B2", "#E69F00", "#009E73", "#CC79A7"])),
+                                            range=[PALETTE["blue"], PALETTE["orange"], PALETTE["green"], PALETTE["purple"]])),
             tooltip=["series:N", "province:N", "status:N", alt.Tooltip("start:Q", format="d", title="from"),
                      alt.Tooltip("end:Q", format="d", title="until (exclusive)")],
         )
@@ -360,8 +398,6 @@ def concept_map(nodes: pd.DataFrame, edges: Sequence[tuple[str, str]], *, title:
     ``nodes`` has columns ``id``, ``label`` and ``x``, ``y``; ``edges`` lists (cause, effect) ids.
     Arrows stop short of the boxes (``shorten``) and end in a triangle pointing at the effect.
     """
-    import math
-
     pos = nodes.set_index("id")[["x", "y"]]
     missing = {n for e in edges for n in e} - set(pos.index)
     if missing:
@@ -379,15 +415,15 @@ def concept_map(nodes: pd.DataFrame, edges: Sequence[tuple[str, str]], *, title:
     links = pd.DataFrame(rows)
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, 1]))
     y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[0, 1], reverse=True))
-    lines = alt.Chart(links).mark_rule(color="#777777", strokeWidth=1.5).encode(
+    lines = alt.Chart(links).mark_rule(color=PALETTE["arrow"], strokeWidth=1.5).encode(
         x=x, y=y, x2="x2:Q", y2="y2:Q")
-    heads = alt.Chart(links).mark_point(shape="triangle-up", filled=True, size=90, color="#777777").encode(
+    heads = alt.Chart(links).mark_point(shape="triangle-up", filled=True, size=90, color=PALETTE["arrow"]).encode(
         x=alt.X("x2:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("y2:Q", axis=None, scale=alt.Scale(domain=[0, 1], reverse=True)),
         angle=alt.Angle("angle:Q", scale=None))
     # Labels wrap at NODE_WRAP characters, so boxes near the sides stay inside a phone-width chart.
     wrapped = nodes.assign(label=nodes["label"].map(lambda t: "\n".join(wrap(t, NODE_WRAP))))
-    boxes = alt.Chart(wrapped).mark_text(fontSize=12, fontWeight="bold", color="#111111", lineBreak="\n").encode(
+    boxes = alt.Chart(wrapped).mark_text(fontSize=12, fontWeight="bold", color=PALETTE["ink"], lineBreak="\n").encode(
         x=x, y=y, text="label:N")
     chart = alt.layer(lines, heads, boxes).properties(height=320)
     return finish(chart, title=title, description=description, source=source)
@@ -412,7 +448,7 @@ def components_chart(df: pd.DataFrame, *, parts: dict[str, str], y_title: str, t
     options = sorted(long["province"].unique())
     pick = alt.param(name="pick", value=initial if initial in options else options[0],
                      bind=alt.binding_select(options=options, name=label))
-    palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7"]
+    palette = [PALETTE[name] for name in CATEGORY_ORDER[:4]]
     chart = (
         alt.Chart(long)
         .transform_filter("datum.province == pick")
@@ -445,8 +481,6 @@ def scenario_chart(bases: pd.DataFrame, *, end: int, y_title: str, title: str, d
     ``migration`` are (min, max, step). The "no change" paths (fertility 1, migration 0) stay as thin
     grey references.
     """
-    from helpers.demography import CLOSED_FORM
-
     missing = {"province", "year", "population", "birth_rate", "death_rate"} - set(bases.columns)
     if missing:
         raise KeyError(f"scenario_chart needs columns {sorted(missing)}")
@@ -458,11 +492,11 @@ def scenario_chart(bases: pd.DataFrame, *, end: int, y_title: str, title: str, d
              "year": int(y), "t": int(y - b.year)}
             for b in bases.itertuples(index=False) for y in range(int(b.year), end + 1)]
     frame = pd.DataFrame(rows)
-    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True))
+    x = year_x()
     y = alt.Y("index:Q", title=y_title, scale=alt.Scale(zero=False))
     provinces = list(dict.fromkeys(bases["province"]))
     color = alt.Color("province:N", title=None, scale=alt.Scale(
-        domain=provinces, range=[HIGHLIGHT.get(p, OTHER) for p in provinces]))
+        domain=provinces, range=highlight_colors(provinces)))
     chosen = (
         alt.Chart(frame)
         .transform_calculate(index=CLOSED_FORM.format(f="fert", m="mig"))
@@ -475,7 +509,7 @@ def scenario_chart(bases: pd.DataFrame, *, end: int, y_title: str, title: str, d
         alt.Chart(frame)
         .transform_calculate(index=CLOSED_FORM.format(f="1", m="0"))
         .mark_line(strokeDash=[4, 3], strokeWidth=1)
-        .encode(x=x, y=y, detail="province:N", color=alt.value("#888888"))
+        .encode(x=x, y=y, detail="province:N", color=alt.value(PALETTE["reference"]))
     )
     chart = alt.layer(reference, chosen).properties(height=300)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle)
@@ -511,7 +545,7 @@ def timeline_chart(events: pd.DataFrame, *, title: str, description: str, source
               scale=alt.Scale(type="symlog", constant=4, reverse=True, domain=[0, now - int(events["start"].min()) + 4]),
               axis=alt.Axis(values=[now - y for y in ticks], labelExpr=f"{now} - datum.value", labelOverlap=True))
     y = alt.Y("theme:N", title=None, sort=themes)
-    palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+    palette = [PALETTE[name] for name in CATEGORY_ORDER]
     color = alt.Color("theme:N", title=None, legend=None, scale=alt.Scale(domain=themes, range=palette[:len(themes)]))
     tooltip = [alt.Tooltip("when:N", title="When"), alt.Tooltip("event:N", title="Event"),
                alt.Tooltip("source:N", title="Source")]
@@ -557,7 +591,7 @@ def ranking_chart(df: pd.DataFrame, *, x_title: str, title: str, description: st
     color_expr = (f"indexof([{hl}], datum.province) >= 0 ? datum.province : "
                   f"(datum.province == rank_pick ? 'Selected province' : 'Other')")
     domain = [*highlight, "Selected province", "Other"]
-    colors = [HIGHLIGHT.get(p, OTHER) for p in highlight] + ["#E69F00", OTHER]
+    colors = highlight_colors(highlight) + [PALETTE["orange"], OTHER]
     bars, params = _year_slider(alt.Chart(frame), years, "rank_year")
     params = [pick, *params]
     bars = (
@@ -579,11 +613,11 @@ def ranking_chart(df: pd.DataFrame, *, x_title: str, title: str, description: st
         rule = alt.Chart(ref.assign(label=reference_label))
         if isinstance(reference, dict):
             rule = rule.transform_filter("datum.year == rank_year")
-        layers.append(rule.mark_rule(color="#000000", strokeDash=[4, 3]).encode(x="value:Q"))
+        layers.append(rule.mark_rule(color=PALETTE["black"], strokeDash=[4, 3]).encode(x="value:Q"))
         # The label reads away from the nearer edge, so it is not cut off when the line sits far right.
         far_right = max(ref["value"]) > 0.6 * frame["value"].max()
         layers.append(rule.mark_text(align="right" if far_right else "left", dx=-4 if far_right else 4, dy=-6,
-                                     fontSize=11, color="#000000").encode(x="value:Q", y=alt.value(0),
+                                     fontSize=11, color=PALETTE["black"]).encode(x="value:Q", y=alt.value(0),
                                                                           text="label:N"))
     n = frame["province"].nunique()
     chart = alt.layer(*layers).properties(height=max(300, 16 * n))
@@ -600,18 +634,17 @@ def events_chart(df: pd.DataFrame, events: pd.DataFrame, *, y_title: str, title:
     lo, hi = int(df["year"].min()), int(df["year"].max())
     marks = events[(events["start"] >= lo) & (events["start"] <= hi)][["start", "label"]]
     provinces = list(dict.fromkeys(df["province"]))
-    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
-              scale=alt.Scale(domain=[lo, hi]))
+    x = year_x(scale=alt.Scale(domain=[lo, hi]))
     lines = alt.Chart(with_gaps(df[["province", "year", "value"]])).mark_line(point=alt.OverlayMarkDef(size=18)).encode(
         x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
         color=alt.Color("province:N", title=None, scale=alt.Scale(
-            domain=provinces, range=[HIGHLIGHT.get(p, OTHER) for p in provinces])),
+            domain=provinces, range=highlight_colors(provinces))),
         detail="_segment:N",
         tooltip=["province:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.4~g")])
-    rules = alt.Chart(marks).mark_rule(color="#888888", strokeDash=[3, 3]).encode(
+    rules = alt.Chart(marks).mark_rule(color=PALETTE["reference"], strokeDash=[3, 3]).encode(
         x=alt.X("start:Q", scale=alt.Scale(domain=[lo, hi])), tooltip=["label:N"])
     texts = alt.Chart(marks).mark_text(angle=270, align="right", baseline="bottom", dx=-4, dy=-2, fontSize=10,
-                                       color="#555555").encode(x="start:Q", y=alt.value(0), text="label:N")
+                                       color=PALETTE["fit"]).encode(x="start:Q", y=alt.value(0), text="label:N")
     chart = alt.layer(rules, lines, texts).properties(height=300)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
                   data_url=data_url)
@@ -640,14 +673,14 @@ def scatter_chart(df: pd.DataFrame, *, x: str, y: str, x_title: str, y_title: st
     points = base.mark_circle(size=70, opacity=0.85).encode(
         x=ex, y=ey, tooltip=tooltip,
         color=alt.Color("group:N", title=None, scale=alt.Scale(
-            domain=[*highlight, "Other provinces"], range=[HIGHLIGHT.get(p, OTHER) for p in highlight] + [OTHER])))
+            domain=[*highlight, "Other provinces"], range=highlight_colors(highlight) + [OTHER])))
     labels = points.transform_filter("datum.group != 'Other provinces'").mark_text(
         align="left", dx=7, fontSize=11).encode(text="province:N")
     layers = [points, labels]
     if fit:
         show_fit = alt.param(name="show_fit", value=True, bind=alt.binding_checkbox(name="Show fitted line "))
         params.append(show_fit)
-        line = base.transform_regression(x, y).mark_line(color="#555555", strokeDash=[5, 3]).encode(
+        line = base.transform_regression(x, y).mark_line(color=PALETTE["fit"], strokeDash=[5, 3]).encode(
             x=f"{x}:Q", y=f"{y}:Q", opacity=alt.condition(show_fit, alt.value(1), alt.value(0)))
         layers.insert(0, line)
     chart = alt.layer(*layers).add_params(*params).properties(height=320)

@@ -13,7 +13,7 @@ Two tools, both deliberately simple and documented where they are used:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import pandas as pd
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from ast import literal_eval
 from dataclasses import dataclass
 
+import humanize
 from myst_nb import glue
 
 
@@ -59,14 +60,12 @@ def format_value(value, fmt: str = "{:,.0f}", unit: str = "") -> str:
 
 def ordinal(n: int) -> str:
     """English ordinal for a rank: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd, 111th."""
-    n = int(n)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    return humanize.ordinal(int(n))
 
 
-def state(id: str, value, *, source: str, fmt: str = "{:,.0f}", unit: str = "",
-          note: str = "") -> Text:
-    """Record a figure, glue it under ``id`` for ``{glue:text}`` and return its text.
+def state(id: str, value, *, source: str, fmt: str = "{:,.0f}", unit: str = "", note: str = "") -> None:
+    """Record a figure and glue its text under ``id`` for ``{glue:text}``; returns nothing, so a cell that
+    ends with a call shows no output (the text is in :func:`registered` and the Key figures table).
 
     ``source`` names the series (or source_id) the figure comes from.
     """
@@ -79,7 +78,6 @@ def state(id: str, value, *, source: str, fmt: str = "{:,.0f}", unit: str = "",
     text = format_value(value, fmt, unit)
     _FIGURES[id] = Figure(id, value, text, source, note)
     glue(id, Text(text), display=False)
-    return Text(text)
 
 
 def registered() -> dict[str, Figure]:
@@ -95,6 +93,7 @@ def key_figures_table() -> str:
     """The Key figures table as plain text (id, figure, source)."""
     if not _FIGURES:
         return "No figures stated."
+    # (Aligned by hand: tabulate pads every heading by two spaces, which would re-lay every stored table.)
     rows = [("figure", "value", "source")] + [(f.id, f.text, f.source) for f in _FIGURES.values()]
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]

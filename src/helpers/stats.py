@@ -72,3 +72,26 @@ def regression(y: pd.Series, x: pd.DataFrame) -> Regression:
     fit = OLS(rows["_y"], add_constant(rows[list(x.columns)], has_constant="add")).fit(cov_type="HC1")
     return Regression(n=int(fit.nobs), coef=fit.params, se=fit.bse, p=fit.pvalues, r2=float(fit.rsquared),
                       residuals=fit.resid)
+
+
+def before_after(frame: pd.DataFrame, province: str, year: int, window: int = 5) -> dict | None:
+    """Average yearly change of a series in the ``window`` years up to ``year`` and the ``window`` years
+    after it (published values only; the change between consecutive published years, per year).
+
+    Returns ``{"before": ..., "after": ..., "n_before": ..., "n_after": ...}`` or None if either side
+    has fewer than two values.
+    """
+    rows = frame[frame["province"] == province].dropna(subset=["value"]).set_index("year")["value"].sort_index()
+
+    def slope(part: pd.Series) -> float | None:
+        if len(part) < 2:
+            return None
+        return float((part.iloc[-1] - part.iloc[0]) / (part.index[-1] - part.index[0]))
+
+    before = slope(rows[(rows.index >= year - window) & (rows.index <= year)])
+    after = slope(rows[(rows.index >= year) & (rows.index <= year + window)])
+    if before is None or after is None:
+        return None
+    return {"before": before, "after": after,
+            "n_before": int(((rows.index >= year - window) & (rows.index <= year)).sum()),
+            "n_after": int(((rows.index >= year) & (rows.index <= year + window)).sum())}

@@ -12,7 +12,11 @@ from collections.abc import Sequence
 import ipywidgets as w
 import pandas as pd
 
-from helpers.stats import LineFit, line_fit
+from helpers import data
+from helpers.demography import PROJECTION_ASSUMPTIONS, project
+from helpers.regions import NORTHEAST, NORTHEAST_LABEL, PROVINCES_LABEL
+from helpers.stats import LineFit, before_after, line_fit
+from helpers.tables import simple_table
 
 
 def _span_slider(frames) -> w.IntRangeSlider:
@@ -96,8 +100,7 @@ class CompareExplorer(_Live):
     ``frames`` maps a label (title and unit) to a tidy series from :func:`helpers.data.series`.
     """
 
-    def __init__(self, frames: dict[str, pd.DataFrame], *, initial: Sequence[str] = ("Liaoning", "Jilin",
-                                                                                    "Heilongjiang")):
+    def __init__(self, frames: dict[str, pd.DataFrame], *, initial: Sequence[str] = NORTHEAST):
         self.frames = frames
         self.series = w.Dropdown(options=list(frames), description="Series")
         provinces = sorted(set().union(*(f["province"].unique() for f in frames.values())))
@@ -129,15 +132,19 @@ class CompareExplorer(_Live):
         if rows.empty:
             self.table.value = "Pick one or more provinces."
             return
-        cells = []
-        for r in rows.itertuples(index=False):
-            if pd.isna(r.first_year):
-                cells.append(f"<tr><td>{html.escape(r.province)}</td><td colspan='3'>no data in these years</td></tr>")
-            else:
-                cells.append(f"<tr><td>{html.escape(r.province)}</td><td>{r.first:,.4g} ({int(r.first_year)})</td>"
-                             f"<td>{r.last:,.4g} ({int(r.last_year)})</td><td>{r.change:+,.3g}</td></tr>")
-        self.table.value = ("<table><thead><tr><th>Province</th><th>First</th><th>Last</th><th>Change</th></tr>"
-                            f"</thead><tbody>{''.join(cells)}</tbody></table>")
+        def held(value, year):
+            return "no data in these years" if pd.isna(year) else f"{value:,.4g} ({int(year)})"
+
+        shown = pd.DataFrame({
+            "province": rows["province"],
+            "first": [held(r.first, r.first_year) for r in rows.itertuples(index=False)],
+            "last": ["" if pd.isna(r.last_year) else held(r.last, r.last_year) for r in rows.itertuples(index=False)],
+            "change": ["" if pd.isna(r.change) else f"{r.change:+,.3g}" for r in rows.itertuples(index=False)],
+        })
+        lo, hi = self.years.value
+        self.table.value = simple_table(shown, {"province": "Province", "first": "First", "last": "Last",
+                                                "change": "Change"},
+                                        caption=f"{self.series.value}: first and last value held, {lo}-{hi}")
 
 
 class ProfileExplorer(_Live):
@@ -148,7 +155,7 @@ class ProfileExplorer(_Live):
     """
 
     def __init__(self, frames: dict[str, pd.DataFrame], *, initial: str = "Heilongjiang",
-                 reference: str = "31 provinces"):
+                 reference: str = PROVINCES_LABEL):
         self.frames = frames
         self.reference = reference
         provinces = sorted(set().union(*(f["province"].unique() for f in frames.values())) - {reference})
@@ -174,10 +181,11 @@ class ProfileExplorer(_Live):
         def cell(v):
             return "not held" if pd.isna(v) else f"{v:,.4g}"
 
-        body = "".join(f"<tr><td>{html.escape(r.series)}</td><td>{cell(r.value)}</td><td>{cell(r.reference)}</td></tr>"
-                       for r in self.rows().itertuples(index=False))
-        self.table.value = (f"<table><thead><tr><th>{self.year.value}</th><th>{html.escape(self.province.value)}</th>"
-                            f"<th>{html.escape(self.reference)}</th></tr></thead><tbody>{body}</tbody></table>")
+        rows = self.rows()
+        shown = rows.assign(value=rows["value"].map(cell), reference=rows["reference"].map(cell))
+        columns = {"series": str(self.year.value), "value": self.province.value, "reference": self.reference}
+        self.table.value = simple_table(shown, columns,
+                                        caption=f"{self.province.value} beside {self.reference}, {self.year.value}")
 
 
 class RelationExplorer(_Live):
@@ -227,11 +235,21 @@ class RelationExplorer(_Live):
         text = (f"{fit.n} provinces; change in {html.escape(self.outcome.value)} from {start} to {end} "
                 f"against {html.escape(self.x_label)}: correlation {fit.r:+.2f}.")
         if self.fit.value:
-            ne = ", ".join(f"{p} {round(fit.residuals[p], 6) + 0.0:+.3g}" for p in ("Liaoning", "Jilin", "Heilongjiang")
+            ne = ", ".join(f"{p} {round(fit.residuals[p], 6) + 0.0:+.3g}" for p in NORTHEAST
                            if p in fit.residuals)
             text += (f" Fitted slope {fit.slope:+.3g} per unit of x. Northeast above (+) or below (−) "
                      f"the line: {ne or 'not in the sample'}.")
         self.summary.value = text + " Correlation across provinces is not causation."
+
+
+def _indicator_picker(catalogue: pd.DataFrame, load, initial: str | None):
+    """The loader (:func:`helpers.data.series` unless given), 'title (unit)' by indicator id, and a dropdown
+    of the catalogue's indicators starting at ``initial`` (or the first)."""
+    titles = dict(zip(catalogue["id"], catalogue["title"] + " (" + catalogue["unit"] + ")"))
+    ids = list(titles)
+    dropdown = w.Dropdown(options=[(titles[i], i) for i in ids], value=initial if initial in ids else ids[0],
+                          description="Indicator")
+    return (data.series if load is None else load), titles, dropdown
 
 
 class IndicatorExplorer(w.VBox):
@@ -241,15 +259,7 @@ class IndicatorExplorer(w.VBox):
     """
 
     def __init__(self, catalogue: pd.DataFrame, load=None, initial: str | None = None):
-        if load is None:
-            from helpers import data
-
-            load = data.series
-        self.load = load
-        self.titles = dict(zip(catalogue["id"], catalogue["title"] + " (" + catalogue["unit"] + ")"))
-        ids = list(self.titles)
-        self.indicator = w.Dropdown(options=[(self.titles[i], i) for i in ids],
-                                    value=initial if initial in ids else ids[0], description="Indicator")
+        self.load, self.titles, self.indicator = _indicator_picker(catalogue, load, initial)
         self.explorer = SeriesExplorer(self.load(self.indicator.value), label=self.titles[self.indicator.value])
         self.indicator.observe(lambda _change: self.switch(), names="value")
         super().__init__([self.indicator, self.explorer])
@@ -270,8 +280,6 @@ class ProjectionExplorer(_Live):
     """
 
     def __init__(self, bases: pd.DataFrame, *, end: int = 2050, initial: str = "Heilongjiang"):
-        from helpers.demography import PROJECTION_ASSUMPTIONS
-
         self.bases = bases.set_index("province")
         self.end = end
         names = list(self.bases.index)
@@ -287,8 +295,6 @@ class ProjectionExplorer(_Live):
         self._assemble((self.picker, self.fertility, self.migration, self.drift), (self.summary, self.note))
 
     def refresh(self) -> None:
-        from helpers.demography import project
-
         base = self.bases.loc[self.picker.value]
         self.path = project(base["population"], base["birth_rate"], base["death_rate"],
                             start=int(base["year"]), end=self.end, fertility=self.fertility.value,
@@ -340,29 +346,6 @@ class StayOrGo(_Live):
             f"{abs(go - stay):,.0f} yuan more. Illustrative: averages per resident, not a graduate's pay.")
 
 
-def before_after(frame: pd.DataFrame, province: str, year: int, window: int = 5) -> dict | None:
-    """Average yearly change of a series in the ``window`` years up to ``year`` and the ``window`` years
-    after it (published values only; the change between consecutive published years, per year).
-
-    Returns ``{"before": ..., "after": ..., "n_before": ..., "n_after": ...}`` or None if either side
-    has fewer than two values.
-    """
-    rows = frame[frame["province"] == province].dropna(subset=["value"]).set_index("year")["value"].sort_index()
-
-    def slope(part: pd.Series) -> float | None:
-        if len(part) < 2:
-            return None
-        return float((part.iloc[-1] - part.iloc[0]) / (part.index[-1] - part.index[0]))
-
-    before = slope(rows[(rows.index >= year - window) & (rows.index <= year)])
-    after = slope(rows[(rows.index >= year) & (rows.index <= year + window)])
-    if before is None or after is None:
-        return None
-    return {"before": before, "after": after,
-            "n_before": int(((rows.index >= year - window) & (rows.index <= year)).sum()),
-            "n_after": int(((rows.index >= year) & (rows.index <= year + window)).sum())}
-
-
 class PolicyLens(w.VBox):
     """Line up any indicator with a policy year: its average yearly change before and after.
 
@@ -371,16 +354,8 @@ class PolicyLens(w.VBox):
     """
 
     def __init__(self, catalogue: pd.DataFrame, events: pd.DataFrame, load=None,
-                 initial: str | None = None, province: str = "Northeast"):
-        if load is None:
-            from helpers import data
-
-            load = data.series
-        self.load = load
-        self.titles = dict(zip(catalogue["id"], catalogue["title"] + " (" + catalogue["unit"] + ")"))
-        ids = list(self.titles)
-        self.indicator = w.Dropdown(options=[(self.titles[i], i) for i in ids],
-                                    value=initial if initial in ids else ids[0], description="Indicator")
+                 initial: str | None = None, province: str = NORTHEAST_LABEL):
+        self.load, self.titles, self.indicator = _indicator_picker(catalogue, load, initial)
         self.events = events.sort_values("start")
         self.policy = w.Dropdown(options=[(f"{e.when}: {e.event[:60]}", int(e.start)) for e in self.events.itertuples()],
                                  description="Policy")
