@@ -717,17 +717,17 @@ def verdict_bars(tally: pd.DataFrame, *, groups: Sequence[str], title: str, desc
         tooltip=[alt.Tooltip("group:N", title="document"), "verdict:N", "claims:Q"],
     ).transform_calculate(verdict_order=f"indexof({order}, datum.verdict)").properties(height=height)
     return finish(chart, title=title, description=description, source=source, data_url=data_url)
-COMPARISON_COLORS = ("#CC79A7", "#555555", "#E69F00")  # actual (Northeast pink), synthetic twin, comparison group
+COMPARISON_COLORS = (PALETTE["purple"], PALETTE["fit"], PALETTE["orange"])  # actual (Northeast pink), synthetic twin, comparison group
 
 
 def _event_rules(events: pd.DataFrame, lo: int, hi: int) -> list[alt.Chart]:
     """Dashed vertical rules with rotated labels for ``events`` (columns ``start``, ``label``)."""
     marks = events[(events["start"] >= lo) & (events["start"] <= hi)][["start", "label"]]
     scale = alt.Scale(domain=[lo, hi])
-    rules = alt.Chart(marks).mark_rule(color="#888888", strokeDash=[3, 3]).encode(
+    rules = alt.Chart(marks).mark_rule(color=PALETTE["reference"], strokeDash=[3, 3]).encode(
         x=alt.X("start:Q", scale=scale), tooltip=["label:N"])
     texts = alt.Chart(marks).mark_text(angle=270, align="right", baseline="bottom", dx=-4, dy=-2, fontSize=10,
-                                       color="#555555").encode(x=alt.X("start:Q", scale=scale), y=alt.value(0),
+                                       color=PALETTE["fit"]).encode(x=alt.X("start:Q", scale=scale), y=alt.value(0),
                                                                text="label:N")
     return [rules, texts]
 
@@ -767,7 +767,7 @@ def comparison_chart(paths: pd.DataFrame, events: pd.DataFrame, *, y_title: str,
         detail="_line:N",
         tooltip=["unit:N", "series:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=".1f")],
     ).add_params(pick).transform_filter(alt.datum.unit == pick)
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#bbbbbb").encode(y="y:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=PALETTE["other"]).encode(y="y:Q")
     chart = alt.layer(zero, *_event_rules(events, lo, hi), lines).properties(height=320)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
                   data_url=data_url)
@@ -795,7 +795,7 @@ def placebo_chart(gaps: pd.DataFrame, events: pd.DataFrame, *, y_title: str, tit
                                    tooltip=tooltip)
     placebos = base.transform_filter("!datum.treated").mark_line(strokeWidth=0.8)
     treated = base.transform_filter("datum.treated").mark_line(strokeWidth=3)
-    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#555555").encode(y="y:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=PALETTE["fit"]).encode(y="y:Q")
     chart = alt.layer(zero, *_event_rules(events, lo, hi), placebos, treated).properties(height=320)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
                   data_url=data_url)
@@ -803,7 +803,7 @@ def placebo_chart(gaps: pd.DataFrame, events: pd.DataFrame, *, y_title: str, tit
 
 # Colours for measures (not provinces) drawn side by side in one chart, from the house palette.
 MEASURE_COLORS = (HIGHLIGHT["Northeast"], REGION_COLORS["East"], REGION_COLORS["Central"], REGION_COLORS["West"])
-CLAIM_COLOR = "#333333"
+CLAIM_COLOR = PALETTE["text"]
 
 
 def editions_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, source: str,
@@ -876,7 +876,7 @@ def influence_chart(df: pd.DataFrame, *, title: str, description: str, source: s
     layers = [points, *labels]
     if threshold is not None:
         layers.insert(0, alt.Chart(pd.DataFrame({"leverage": [threshold]})).mark_rule(
-            color="#888888", strokeDash=[4, 3]).encode(x="leverage:Q"))
+            color=PALETTE["reference"], strokeDash=[4, 3]).encode(x="leverage:Q"))
     chart = alt.layer(*layers).properties(height=300)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
                   data_url=data_url)
@@ -1014,7 +1014,7 @@ def pick_province_marked_chart(df: pd.DataFrame, *, y_title: str, title: str, de
         x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True)),
         y=alt.Y("value:Q", title=y_title),
         color=alt.Color("line:N", title=None, scale=alt.Scale(
-            domain=names, range=[HIGHLIGHT.get(p, OTHER) for p in fixed] + ["#555555"])),
+            domain=names, range=[HIGHLIGHT.get(p, OTHER) for p in fixed] + [PALETTE["fit"]])),
     )
     lines = base.mark_line().encode(
         **enc, detail="_segment:N",
