@@ -44,3 +44,10 @@ def test_graduate_pay_ranks_the_two_northeastern_cities():
     pay = graduate_pay().set_index("city")
     assert pay.loc["Shanghai", "rank"] == 1 and pay.loc["Shanghai", "vs_top"] == 0
     assert set(pay[pay["northeast"]].index) == {"Dalian", "Shenyang"}
+
+
+def test_gateway_map_refuses_an_unknown_label_position():
+    places = gateways()
+    with pytest.raises(ValueError, match="left, right, above or below"):
+        charts.gateway_map(places, distances(places, [("Harbin", "Suifenhe")]), title="t", description="d",
+                           source="s", label_pos={"Harbin": "north"})

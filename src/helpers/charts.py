@@ -664,12 +664,15 @@ GATEWAY_ROLE_COLORS = {
 
 
 def gateway_map(places: pd.DataFrame, routes: pd.DataFrame, *, title: str, description: str, source: str,
-                subtitle: str | None = None, data_url: str | None = None) -> alt.LayerChart:
+                subtitle: str | None = None, data_url: str | None = None,
+                label_pos: dict[str, str] | None = None) -> alt.LayerChart:
     """Cities and ports as points on their real coordinates (Mercator), with straight lines between
     pairs and each line's length in km at its midpoint. No boundaries: points and distances only.
 
     ``places`` has place, role, latitude, longitude; ``routes`` is :func:`helpers.analysis.gateways.distances`
     output (lat, lon, lat2, lon2, mid_lat, mid_lon, km, from, to). A dropdown highlights one role.
+    ``label_pos`` moves a place's label to its "left", "above" or "below" (default: right), so that
+    neighbouring points on a small map keep readable labels.
     """
     missing = {"place", "role", "latitude", "longitude"} - set(places.columns)
     if missing:
@@ -695,10 +698,19 @@ def gateway_map(places: pd.DataFrame, routes: pd.DataFrame, *, title: str, descr
     points = alt.Chart(places).mark_circle(size=80, stroke="#ffffff", strokeWidth=0.8).encode(
         longitude="longitude:Q", latitude="latitude:Q", color=color, tooltip=tooltip,
         opacity=alt.condition("role_pick == 'all' || datum.role == role_pick", alt.value(1), alt.value(0.15)))
-    labels = alt.Chart(places).mark_text(align="left", dx=6, dy=3, fontSize=11).encode(
-        longitude="longitude:Q", latitude="latitude:Q", text="place:N",
-        opacity=alt.condition("role_pick == 'all' || datum.role == role_pick", alt.value(1), alt.value(0.2)))
-    chart = alt.layer(lines, km, points, labels).add_params(pick).project(type="mercator").properties(height=420)
+    label_pos = dict(label_pos or {})
+    bad = {v for v in label_pos.values()} - {"left", "right", "above", "below"}
+    if bad:
+        raise ValueError(f"gateway_map: label positions must be left, right, above or below, not {sorted(bad)}")
+    side = places["place"].map(lambda p: label_pos.get(p, "right"))
+    offsets = {"right": dict(align="left", dx=6, dy=3), "left": dict(align="right", dx=-6, dy=3),
+               "above": dict(align="center", dx=0, dy=-9), "below": dict(align="center", dx=0, dy=14)}
+    label_layers = [
+        alt.Chart(places[side == where]).mark_text(fontSize=11, **offsets[where]).encode(
+            longitude="longitude:Q", latitude="latitude:Q", text="place:N",
+            opacity=alt.condition("role_pick == 'all' || datum.role == role_pick", alt.value(1), alt.value(0.2)))
+        for where in offsets if (side == where).any()]
+    chart = alt.layer(lines, km, points, *label_layers).add_params(pick).project(type="mercator").properties(height=420)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
 
 
