@@ -51,3 +51,10 @@ def test_gateway_map_refuses_an_unknown_label_position():
     with pytest.raises(ValueError, match="left, right, above or below"):
         charts.gateway_map(places, distances(places, [("Harbin", "Suifenhe")]), title="t", description="d",
                            source="s", label_pos={"Harbin": "north"})
+
+
+def test_heilongjiang_2016_retention_share_recomputes_within_rounding():
+    from helpers.analysis.graduates import retention_reports
+
+    row = retention_reports().set_index(["province", "cohort"]).loc[("Heilongjiang", 2016)]
+    assert row["share_recomputed"] == pytest.approx(row["share_stayed"], abs=0.02)

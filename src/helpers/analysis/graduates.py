@@ -22,3 +22,14 @@ def graduate_pay(data_dir=None) -> pd.DataFrame:
     frame["vs_top"] = 100 * (frame["value"] / frame["value"].max() - 1)
     frame["northeast"] = frame["province"].isin(NORTHEAST)
     return frame
+
+
+def retention_reports(data_dir=None) -> pd.DataFrame:
+    """Provincial employment-report figures on graduates employed in their province of study, with the
+    share recomputed from the two counts (``share_recomputed``, %) beside the printed one."""
+    frame = data._read("graduate_retention", data._dir(data_dir))
+    bad = frame[frame["stayed_in_province"] > frame["graduates"]]
+    if not bad.empty:
+        line = int(bad.index[0]) + 2
+        raise data.DataError(f"graduate_retention.csv, line {line}: 'stayed_in_province' exceeds 'graduates'")
+    return frame.assign(share_recomputed=100 * frame["stayed_in_province"] / frame["graduates"])
