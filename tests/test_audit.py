@@ -182,3 +182,14 @@ def test_timeline_events_point_to_existing_claims_and_run_forwards(data_copy):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(data.DataError, match=r"timeline\.csv, line 2: 'end' \(1857\) is before 'start' \(1858\)"):
         data.timeline(data_copy)
+
+
+def test_claims_table_prints_each_quote_once_and_links_later_rows_to_it():
+    from helpers import tables
+
+    frame = registry([row("wang-001", 1), row("wang-002", 2), row("wang-003", 3)])
+    frame.loc[2, "quote"] = "another quote"
+    html_out = tables.claims_html(audit.evaluate(frame), {}, audit.DOCUMENTS)
+    assert html_out.count("“q”") == 1 and html_out.count("“another quote”") == 1
+    assert 'same quote as <a href="#claim-wang-001">wang-001</a>' in html_out
+    assert all(f'id="claim-wang-00{i}"' in html_out for i in (1, 2, 3))

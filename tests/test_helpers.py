@@ -494,3 +494,19 @@ def test_regression_matches_least_squares_and_refuses_too_few_rows():
     assert fit.residuals.index.tolist() == x.index.tolist()
     with pytest.raises(ValueError, match="at least 5"):
         regression(y.iloc[:4], x.iloc[:4])
+
+
+def test_verdict_bars_use_the_theme_palette_worst_first_and_refuse_unknown_verdicts():
+    tally = pd.DataFrame({"group": ["A", "A", "B"], "verdict": ["error", "consistent", "unverifiable"],
+                          "claims": [2, 5, 3]})
+    spec = charts.verdict_bars(tally, groups=["B", "A"], title="t", description="d", source="s").to_dict()
+    scale = spec["encoding"]["color"]["scale"]
+    assert scale["domain"] == list(charts.VERDICT_ORDER)
+    category = charts.dongbei_theme()["config"]["range"]["category"]
+    assert all(c in category or c == charts.OTHER for c in scale["range"])
+    assert len(set(scale["range"])) == len(scale["range"])
+    assert spec["encoding"]["y"]["sort"] == ["B", "A"]
+    with pytest.raises(ValueError, match="unknown verdicts"):
+        charts.verdict_bars(tally.assign(verdict="maybe"), groups=["A"], title="t", description="d", source="s")
+    with pytest.raises(KeyError, match="claims"):
+        charts.verdict_bars(tally.drop(columns="claims"), groups=["A"], title="t", description="d", source="s")

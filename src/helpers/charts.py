@@ -655,6 +655,119 @@ def scatter_chart(df: pd.DataFrame, *, x: str, y: str, x_title: str, y_title: st
                   data_url=data_url)
 
 
+# Sources-audit verdicts, worst first, drawn in the theme's own category palette (Okabe-Ito): vermillion for
+# errors, orange for inconsistencies, green and sky blue for the two ways a claim holds up, grey for claims that
+# cannot be checked.
+VERDICT_ORDER = ("error", "inconsistent", "consistent", "recomputed-ok", "unverifiable")
+_CATEGORY = dongbei_theme()["config"]["range"]["category"]
+VERDICT_COLORS = dict(zip(VERDICT_ORDER, (_CATEGORY[0], _CATEGORY[3], _CATEGORY[2], _CATEGORY[4], OTHER)))
+
+
+def verdict_bars(tally: pd.DataFrame, *, groups: Sequence[str], title: str, description: str, source: str,
+                 data_url: str | None = None, height: int = 220) -> alt.Chart:
+    """Horizontal stacked bars of audit claims per document (``group``), split by ``verdict`` (``claims``
+    counts), worst verdict first, in :data:`VERDICT_COLORS`. ``groups`` fixes the order of the bars."""
+    missing = {"group", "verdict", "claims"} - set(tally.columns)
+    if missing:
+        raise KeyError(f"verdict_bars needs columns {sorted(missing)}")
+    unknown = set(tally["verdict"]) - set(VERDICT_ORDER)
+    if unknown:
+        raise ValueError(f"unknown verdicts {sorted(unknown)}; known: {', '.join(VERDICT_ORDER)}")
+    order = list(VERDICT_ORDER)
+    chart = alt.Chart(tally).mark_bar().encode(
+        y=alt.Y("group:N", title=None, sort=list(groups)),
+        x=alt.X("claims:Q", title="Claims"),
+        color=alt.Color("verdict:N", title=None, sort=order,
+                        scale=alt.Scale(domain=order, range=[VERDICT_COLORS[v] for v in order]),
+                        legend=alt.Legend(columns=1)),  # one column: long labels fit a phone
+        order=alt.Order("verdict_order:Q"),
+        tooltip=[alt.Tooltip("group:N", title="document"), "verdict:N", "claims:Q"],
+    ).transform_calculate(verdict_order=f"indexof({order}, datum.verdict)").properties(height=height)
+    return finish(chart, title=title, description=description, source=source, data_url=data_url)
+COMPARISON_COLORS = ("#CC79A7", "#555555", "#E69F00")  # actual (Northeast pink), synthetic twin, comparison group
+
+
+def _event_rules(events: pd.DataFrame, lo: int, hi: int) -> list[alt.Chart]:
+    """Dashed vertical rules with rotated labels for ``events`` (columns ``start``, ``label``)."""
+    marks = events[(events["start"] >= lo) & (events["start"] <= hi)][["start", "label"]]
+    scale = alt.Scale(domain=[lo, hi])
+    rules = alt.Chart(marks).mark_rule(color="#888888", strokeDash=[3, 3]).encode(
+        x=alt.X("start:Q", scale=scale), tooltip=["label:N"])
+    texts = alt.Chart(marks).mark_text(angle=270, align="right", baseline="bottom", dx=-4, dy=-2, fontSize=10,
+                                       color="#555555").encode(x=alt.X("start:Q", scale=scale), y=alt.value(0),
+                                                               text="label:N")
+    return [rules, texts]
+
+
+def comparison_chart(paths: pd.DataFrame, events: pd.DataFrame, *, y_title: str, title: str, description: str,
+                     source: str, initial: str, label: str = "Area: ", subtitle: str | None = None,
+                     data_url: str | None = None) -> alt.LayerChart:
+    """A treated area's path beside its comparisons (a synthetic twin, a comparison group), one area at a time.
+
+    ``paths`` needs ``unit`` (the treated area, picked with a dropdown that works on the static site),
+    ``series`` (the first in order is the area itself, drawn in colour; the others grey and orange, dashed),
+    ``year``, ``value`` and ``segment`` (a part of the series that must not be joined to the next, e.g. a data
+    vintage). ``events`` (``start``, ``label``) become labelled vertical rules.
+    """
+    missing = {"unit", "series", "year", "value", "segment"} - set(paths.columns)
+    if missing:
+        raise KeyError(f"comparison_chart needs columns {sorted(missing)}")
+    if paths["series"].nunique() > len(COMPARISON_COLORS):
+        raise ValueError(f"at most {len(COMPARISON_COLORS)} series (the same names for every unit); "
+                         f"got {sorted(paths['series'].unique())}")
+    units = list(dict.fromkeys(paths["unit"]))
+    if initial not in units:
+        raise ValueError(f"initial area {initial!r} is not among {units}")
+    series = list(dict.fromkeys(paths["series"]))
+    lo, hi = int(paths["year"].min()), int(paths["year"].max())
+    pick = alt.param(name="comparison_unit", value=initial,
+                     bind=alt.binding_select(options=units, name=label))
+    frame = paths.assign(_line=paths["unit"] + "|" + paths["series"] + "|" + paths["segment"].astype(str))
+    lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=14)).encode(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+                scale=alt.Scale(domain=[lo, hi])),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+        color=alt.Color("series:N", title=None, sort=series, legend=alt.Legend(columns=1, labelLimit=360),
+                        scale=alt.Scale(domain=series, range=list(COMPARISON_COLORS[:len(series)]))),
+        strokeDash=alt.StrokeDash("series:N", sort=series, title=None,  # same field: one merged legend
+                                  scale=alt.Scale(domain=series, range=[[1, 0], [5, 3], [2, 2]][:len(series)])),
+        detail="_line:N",
+        tooltip=["unit:N", "series:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=".1f")],
+    ).add_params(pick).transform_filter(alt.datum.unit == pick)
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#bbbbbb").encode(y="y:Q")
+    chart = alt.layer(zero, *_event_rules(events, lo, hi), lines).properties(height=320)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
+                  data_url=data_url)
+
+
+def placebo_chart(gaps: pd.DataFrame, events: pd.DataFrame, *, y_title: str, title: str, description: str,
+                  source: str, treated_label: str, subtitle: str | None = None,
+                  data_url: str | None = None) -> alt.LayerChart:
+    """Gaps between each unit and its synthetic twin: the treated unit in colour on top, every placebo in thin grey.
+
+    ``gaps`` needs ``unit``, ``year``, ``gap``, ``treated`` (bool) and ``segment`` (parts not to be joined).
+    """
+    missing = {"unit", "year", "gap", "treated", "segment"} - set(gaps.columns)
+    if missing:
+        raise KeyError(f"placebo_chart needs columns {sorted(missing)}")
+    lo, hi = int(gaps["year"].min()), int(gaps["year"].max())
+    frame = gaps.assign(group=gaps["treated"].map({True: treated_label, False: "Placebo provinces"}),
+                        _line=gaps["unit"] + "|" + gaps["segment"].astype(str))
+    domain = [treated_label, "Placebo provinces"]
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+              scale=alt.Scale(domain=[lo, hi]))
+    color = alt.Color("group:N", title=None, scale=alt.Scale(domain=domain, range=[HIGHLIGHT["Northeast"], OTHER]))
+    tooltip = ["unit:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("gap:Q", format=".1f")]
+    base = alt.Chart(frame).encode(x=x, y=alt.Y("gap:Q", title=y_title), color=color, detail="_line:N",
+                                   tooltip=tooltip)
+    placebos = base.transform_filter("!datum.treated").mark_line(strokeWidth=0.8)
+    treated = base.transform_filter("datum.treated").mark_line(strokeWidth=3)
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#555555").encode(y="y:Q")
+    chart = alt.layer(zero, *_event_rules(events, lo, hi), placebos, treated).properties(height=320)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
+                  data_url=data_url)
+
+
 # ---- added for the geopolitics and talent chapters (issue 21) ----------------------------------
 
 GATEWAY_ROLE_COLORS = {

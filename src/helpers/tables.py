@@ -112,7 +112,12 @@ def claims_html(evaluated: pd.DataFrame, used: dict[str, list[str]], documents: 
     headers = ["Claim", "Quote", "Value", "Period, place", "Check", "Expected", "Verdict", "Note", "Used in"]
     head = "".join(f'<th scope="col">{h}</th>' for h in headers)
     body = []
+    first_with_quote: dict[tuple[str, str], str] = {}  # each quote is printed once; later rows point to it
     for row in evaluated.itertuples(index=False):
+        first = first_with_quote.setdefault((row.document, row.quote), row.claim_id)
+        quote = (f"<td>“{html.escape(row.quote)}”</td>" if first == row.claim_id else
+                 f'<td class="claims-same-quote">same quote as <a href="#claim-{html.escape(first)}">'
+                 f"{html.escape(first)}</a></td>")
         pages = used.get(row.claim_id, [])
         links = ", ".join(f'<a href="{"../" * depth}{html.escape(p)}.html">{html.escape(p.split("/")[-1])}</a>'
                           for p in pages)
@@ -120,7 +125,7 @@ def claims_html(evaluated: pd.DataFrame, used: dict[str, list[str]], documents: 
         where = ", ".join(x for x in (row.period, row.place) if x)
         cells = [
             f'<th scope="row">{html.escape(row.claim_id)}<br><small>{html.escape(documents.get(row.source, row.source))}</small></th>',
-            f"<td>“{html.escape(row.quote)}”</td>",
+            quote,
             f"<td>{_fmt_number(row.value, row.unit)} {html.escape(row.unit)}</td>",
             f"<td>{html.escape(where)}</td>",
             f'<td class="claims-check">{check}</td>',

@@ -1,0 +1,124 @@
+"""Synthetic control on constructed data where the true weights and the true effect are known."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.analysis import synthetic_control as sc
+
+YEARS = list(range(1990, 2021))
+PRE = (1990, 2002)
+EFFECT = -5.0
+
+
+def panel(seed: int = 1, effect: float = EFFECT) -> pd.DataFrame:
+    """Eight donors on independent random walks; 'T' is 0.6 × D0 + 0.4 × D1 until 2002 and that plus
+    ``effect`` from 2003 on."""
+    rng = np.random.default_rng(seed)
+    donors = pd.DataFrame(rng.normal(0, 1, (len(YEARS), 8)).cumsum(axis=0) * 3,
+                          index=YEARS, columns=[f"D{i}" for i in range(8)])
+    treated = 0.6 * donors["D0"] + 0.4 * donors["D1"] + np.where(np.array(YEARS) >= 2003, effect, 0.0)
+    return donors.assign(T=treated)
+
+
+def test_recovers_weights_and_effect():
+    outcomes = panel()
+    result = sc.fit(outcomes, "T", [f"D{i}" for i in range(8)], PRE)
+    assert result.weights["D0"] == pytest.approx(0.6, abs=1e-3)
+    assert result.weights["D1"] == pytest.approx(0.4, abs=1e-3)
+    assert result.weights.sum() == pytest.approx(1.0, abs=1e-9)
+    assert (result.weights >= 0).all()
+    assert result.pre_rmse < 1e-3
+    assert result.effect(sc.Window("post", 2003, 2020)) == pytest.approx(EFFECT, abs=1e-2)
+    # a window against a reference period after the break: no further change
+    assert result.effect(sc.Window("later", 2012, 2020, ref=(2003, 2011))) == pytest.approx(0.0, abs=1e-2)
+
+
+def test_no_effect_gives_zero_gap():
+    result = sc.fit(panel(effect=0.0), "T", [f"D{i}" for i in range(8)], PRE)
+    assert result.gap.abs().max() < 1e-2
+
+
+def test_weights_stay_in_simplex_when_target_is_outside_hull():
+    outcomes = panel()
+    outcomes["T"] = outcomes[[f"D{i}" for i in range(8)]].max(axis=1) + 10  # above every donor
+    result = sc.fit(outcomes, "T", [f"D{i}" for i in range(8)], PRE)
+    assert (result.weights >= -1e-12).all() and result.weights.sum() == pytest.approx(1.0)
+    assert result.pre_rmse > 1  # cannot be matched: the misfit shows
+
+
+def test_placebo_ranks_the_true_effect_first():
+    outcomes = panel(effect=-40.0)
+    donors = [f"D{i}" for i in range(8)]
+    test, fits = sc.placebo_test(outcomes, "T", donors, PRE, [sc.Window("post", 2003, 2020)])
+    assert set(test.table.index) == {"T", *donors}
+    assert test.rank("post") == (1, 9)
+    assert test.p_value("post") == pytest.approx(1 / 9)
+    # a placebo is never built from the treated unit
+    assert all("T" not in f.weights.index for unit, f in fits.items() if unit != "T")
+    gaps = sc.placebo_gaps(fits)
+    assert gaps.loc[gaps["treated"], "unit"].unique().tolist() == ["T"]
+
+
+def test_placebo_filter_drops_poorly_fit_units():
+    outcomes = panel(effect=-40.0)
+    test, _ = sc.placebo_test(outcomes, "T", [f"D{i}" for i in range(8)], PRE, [sc.Window("post", 2003, 2020)])
+    kept = test.pool(max_pre_rmse_ratio=5)
+    assert "T" in kept.index
+    assert (kept["pre_rmse"] <= 5 * test.table.loc["T", "pre_rmse"] + 1e-12).all()
+
+
+def test_with_weights_and_its_checks():
+    outcomes = panel()
+    equal = sc.with_weights(outcomes, "T", {"D0": 0.5, "D1": 0.5}, PRE)
+    expected = outcomes["T"] - (outcomes["D0"] + outcomes["D1"]) / 2
+    pd.testing.assert_series_equal(equal.gap, expected.rename("gap"), check_names=False)
+    with pytest.raises(ValueError, match="sum to one"):
+        sc.with_weights(outcomes, "T", {"D0": 0.5, "D1": 0.6}, PRE)
+
+
+def test_missing_value_is_named():
+    outcomes = panel()
+    outcomes.loc[1995, "D3"] = np.nan
+    with pytest.raises(ValueError, match=r"\(1995, 'D3'\)"):
+        sc.fit(outcomes, "T", [f"D{i}" for i in range(8)], PRE)
+    with pytest.raises(KeyError, match="Nowhere"):
+        sc.fit(outcomes, "T", ["D0", "Nowhere"], PRE)
+
+
+def test_splice_keeps_late_level_and_early_changes():
+    early = pd.DataFrame({"A": [1.0, 2.0, 3.0, 4.0]}, index=[2003, 2004, 2005, 2006])
+    late = pd.DataFrame({"A": [13.0, 15.0, 16.0]}, index=[2005, 2006, 2007])
+    joined, shift = sc.splice(early, late, 2005)
+    assert shift["A"] == pytest.approx(10.0)
+    assert joined["A"].tolist() == [11.0, 12.0, 13.0, 15.0, 16.0]
+    with pytest.raises(KeyError, match="2009"):
+        sc.splice(early, late, 2009)
+
+
+def test_charts_of_a_fit_carry_a_dropdown_and_metadata():
+    from helpers import charts
+
+    outcomes = panel()
+    donors = [f"D{i}" for i in range(8)]
+    test, fits = sc.placebo_test(outcomes, "T", donors, PRE, [sc.Window("post", 2003, 2020)])
+    paths = fits["T"].paths().assign(unit="T", segment=0)
+    events = pd.DataFrame({"start": [2003], "label": ["2003: programme"]})
+    chart = charts.comparison_chart(paths, events, y_title="log points", title="A finding", description="d",
+                                    source="s", initial="T")
+    spec = chart.to_dict()
+    params = spec.get("params", []) + [p for layer in spec["layer"] for p in layer.get("params", [])]
+    assert params and params[0]["bind"]["input"] == "select"
+    assert spec["usermeta"]["dongbei"]["source"] == "s"
+    with pytest.raises(ValueError, match="at most"):
+        charts.comparison_chart(paths.assign(series=paths["series"] + paths["year"].astype(str)), events,
+                                y_title="y", title="t", description="d", source="s", initial="T")
+    with pytest.raises(ValueError, match="initial"):
+        charts.comparison_chart(paths, events, y_title="y", title="t", description="d", source="s", initial="X")
+    gaps = sc.placebo_gaps(fits).assign(segment=0)
+    placebo = charts.placebo_chart(gaps, events, y_title="gap", title="A finding", description="d", source="s",
+                                   treated_label="T").to_dict()
+    assert placebo["description"] == "d"
+    with pytest.raises(KeyError, match="segment"):
+        charts.placebo_chart(gaps.drop(columns="segment"), events, y_title="g", title="t", description="d",
+                             source="s", treated_label="T")
