@@ -768,6 +768,237 @@ def placebo_chart(gaps: pd.DataFrame, events: pd.DataFrame, *, y_title: str, tit
                   data_url=data_url)
 
 
+# Colours for measures (not provinces) drawn side by side in one chart, from the house palette.
+MEASURE_COLORS = (HIGHLIGHT["Northeast"], REGION_COLORS["East"], REGION_COLORS["Central"], REGION_COLORS["West"])
+CLAIM_COLOR = "#333333"
+
+
+def editions_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, source: str,
+                   claims: pd.DataFrame | None = None, y_domain: Sequence[float] | None = None,
+                   x_domain: Sequence[int] | None = None, subtitle: str | None = None,
+                   data_url: str | None = None) -> alt.LayerChart:
+    """One or more measures over time, each in two or more editions (vintages) drawn apart, never joined.
+
+    ``df`` needs ``measure``, ``vintage``, ``year`` and ``value``: colour tells the measures apart, the
+    dash pattern the editions (named in a legend), and a gap in the years or a change of edition ends a
+    line. ``claims`` (optional; ``year``, ``value``, ``claim``) adds the sources' figures as hollow
+    diamonds with the claim in the tooltip.
+    """
+    missing = {"measure", "vintage", "year", "value"} - set(df.columns)
+    if missing:
+        raise KeyError(f"editions_chart needs columns {sorted(missing)}")
+    measures = list(dict.fromkeys(df["measure"]))
+    if len(measures) > len(MEASURE_COLORS):
+        raise ValueError(f"editions_chart draws at most {len(MEASURE_COLORS)} measures; got {len(measures)}")
+    frame = with_gaps(df.rename(columns={"measure": "province"}).assign(vintage=df["vintage"].astype(str)))
+    if "edition" not in frame:
+        frame = frame.assign(edition=frame["vintage"].map(edition_label))
+    frame = frame.rename(columns={"province": "measure"})
+    lo, hi = (x_domain if x_domain is not None else (int(df["year"].min()), int(df["year"].max())))
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+              scale=alt.Scale(domain=[lo, hi]))
+    y = alt.Y("value:Q", title=y_title,
+              scale=alt.Scale(domain=list(y_domain)) if y_domain is not None else alt.Scale(zero=False))
+    lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=16)).encode(
+        x=x, y=y, detail="_segment:N",
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=measures,
+                                                                 range=list(MEASURE_COLORS[:len(measures)]))),
+        strokeDash=alt.StrokeDash("edition:N", title="Edition",
+                                  legend=alt.Legend(orient="top", columns=2, labelLimit=280)),
+        tooltip=["measure:N", "edition:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=".2f")])
+    layers = [lines]
+    if claims is not None and len(claims):
+        layers.append(alt.Chart(claims[["year", "value", "claim"]]).mark_point(
+            shape="diamond", size=90, filled=False, color=CLAIM_COLOR).encode(x="year:Q", y="value:Q",
+                                                                              tooltip=["claim:N"]))
+    chart = alt.layer(*layers).properties(height=300)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
+                  data_url=data_url)
+
+
+def influence_chart(df: pd.DataFrame, *, title: str, description: str, source: str,
+                    highlight: Sequence[str] = NORTHEAST, threshold: float | None = None,
+                    subtitle: str | None = None, data_url: str | None = None) -> alt.LayerChart:
+    """Leverage against Cook's distance, one point per province (the highlighted ones and the most
+    influential labelled), with a dashed rule at the high-leverage ``threshold`` (e.g. 2k/n).
+
+    ``df`` needs ``province``, ``leverage``, ``cooks_d`` and a boolean ``label`` (which to name).
+    """
+    missing = {"province", "leverage", "cooks_d", "label"} - set(df.columns)
+    if missing:
+        raise KeyError(f"influence_chart needs columns {sorted(missing)}")
+    frame = df.assign(group=df["province"].where(df["province"].isin(highlight), "Other provinces"))
+    domain = [*highlight, "Other provinces"]
+    points = alt.Chart(frame).mark_circle(size=70, opacity=0.85).encode(
+        x=alt.X("leverage:Q", title="Leverage (hat value)",
+                scale=alt.Scale(domain=[0, float(frame["leverage"].max()) * 1.25])),
+        y=alt.Y("cooks_d:Q", title="Cook's distance"),
+        color=alt.Color("group:N", title=None, scale=alt.Scale(
+            domain=domain, range=[HIGHLIGHT.get(p, OTHER) for p in highlight] + [OTHER])),
+        tooltip=["province:N", alt.Tooltip("leverage:Q", format=".2f"), alt.Tooltip("cooks_d:Q", format=".2f")])
+    # Neighbouring labels alternate above and below their points, so that close pairs stay legible.
+    named = frame[frame["label"]].sort_values(["cooks_d", "leverage"]).reset_index(drop=True)
+    labels = [alt.Chart(named[named.index % 2 == side]).mark_text(align="left", dx=7, dy=dy, fontSize=11).encode(
+        x="leverage:Q", y="cooks_d:Q", text="province:N") for side, dy in ((0, -7), (1, 9))]
+    layers = [points, *labels]
+    if threshold is not None:
+        layers.insert(0, alt.Chart(pd.DataFrame({"leverage": [threshold]})).mark_rule(
+            color="#888888", strokeDash=[4, 3]).encode(x="leverage:Q"))
+    chart = alt.layer(*layers).properties(height=300)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
+                  data_url=data_url)
+
+
+# ---- Added for the demographics chapter (issue 20): builders that keep raw Altair out of notebooks ----
+
+LINE_DASHES = {"Liaoning": [1, 0], "Jilin": [6, 3], "Heilongjiang": [2, 2], "China": [1, 0], "Northeast": [1, 0]}
+LABEL_DY = {"Jilin": -8, "Heilongjiang": 8}  # end labels of lines that often end close together
+LINE_SHAPES = {"Liaoning": "circle", "Jilin": "square", "Heilongjiang": "triangle-up", "China": "diamond",
+               "Northeast": "cross"}
+
+
+def vintage_markers_chart(df: pd.DataFrame, *, line_vintage: str, y_title: str, title: str, description: str,
+                          source: str, subtitle: str | None = None, data_url: str | None = None) -> alt.LayerChart:
+    """One line per province for the ``line_vintage`` figures, and hollow diamonds for every other vintage.
+
+    ``df`` has province, year, value and vintage. Two vintages of a statistic are never joined into one
+    line: the other vintage is drawn as points only, so a reader sees where the first-published figures
+    sat against the revised series.
+    """
+    missing = {"province", "year", "value", "vintage"} - set(df.columns)
+    if missing:
+        raise KeyError(f"vintage_markers_chart needs columns {sorted(missing)}")
+    if line_vintage not in set(df["vintage"]):
+        raise ValueError(f"vintage_markers_chart: no rows of vintage {line_vintage!r}")
+    provinces = list(dict.fromkeys(df["province"]))
+    color = alt.Color("province:N", title=None, scale=alt.Scale(
+        domain=provinces, range=[HIGHLIGHT.get(p, OTHER) for p in provinces]))
+    frame = with_gaps(df.assign(key=df["province"] + " " + df["vintage"])[
+        ["province", "year", "value", "vintage", "key"]], by="key")
+    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", labelOverlap=True))
+    base = alt.Chart(frame)
+    lines = base.transform_filter(alt.datum.vintage == line_vintage).mark_line().encode(
+        x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=color, detail="_segment:N")
+    points = base.transform_filter(alt.datum.vintage != line_vintage).mark_point(
+        shape="diamond", size=60, filled=False, strokeWidth=1.5).encode(
+        x=x, y="value:Q", color=color,
+        tooltip=["province:N", alt.Tooltip("year:Q", format="d"), "vintage:N", alt.Tooltip("value:Q", format=",.1f")])
+    return finish(alt.layer(lines, points), title=title, description=description, source=source,
+                  subtitle=subtitle, data_url=data_url)
+
+
+def paired_rates_chart(df: pd.DataFrame, *, kinds: Sequence[str], y_title: str, title: str, description: str,
+                       source: str, subtitle: str | None = None, data_url: str | None = None) -> alt.Chart:
+    """Lines for two or more rates per area (column ``rate``, e.g. births and deaths): colour for the area,
+    a dash pattern for the rate; a missing year breaks the line."""
+    missing = {"province", "year", "value", "rate"} - set(df.columns)
+    if missing:
+        raise KeyError(f"paired_rates_chart needs columns {sorted(missing)}")
+    dashes = [[1, 0], [5, 3], [2, 2], [8, 2, 2, 2]]
+    if len(kinds) > len(dashes):
+        raise ValueError(f"paired_rates_chart draws at most {len(dashes)} rates, got {len(kinds)}")
+    provinces = list(dict.fromkeys(df["province"]))
+    frame = with_gaps(df.assign(key=df["province"] + df["rate"])[["province", "year", "value", "rate", "key"]],
+                      by="key")
+    chart = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=16)).encode(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", labelOverlap=True)),
+        y=alt.Y("value:Q", title=y_title),
+        color=alt.Color("province:N", title=None, scale=alt.Scale(
+            domain=provinces, range=[HIGHLIGHT.get(p, OTHER) for p in provinces])),
+        strokeDash=alt.StrokeDash("rate:N", title=None, scale=alt.Scale(
+            domain=list(kinds), range=dashes[:len(kinds)])),
+        detail="_segment:N",
+        tooltip=["province:N", "rate:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=".2f")],
+    ).properties(height=300)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
+
+
+def components_by_year_chart(df: pd.DataFrame, *, parts: dict[str, str], y_title: str, title: str,
+                             description: str, source: str, initial: str = "Heilongjiang",
+                             label: str = "Province: ", subtitle: str | None = None,
+                             data_url: str | None = None) -> alt.Chart:
+    """Like :func:`components_chart`, but on a continuous year axis: a year with no figure is an empty
+    slot, so years that are not contiguous are never drawn next to each other as if they were.
+
+    Each part's bar sits in its own fraction of the year's width (x and x2 computed per part).
+    """
+    missing = {"province", "year", *parts} - set(df.columns)
+    if missing:
+        raise KeyError(f"components_by_year_chart needs columns {sorted(missing)}")
+    labels = list(parts.values())
+    width = 0.8 / len(parts)
+    long = df.melt(id_vars=["province", "year"], value_vars=list(parts), var_name="part",
+                   value_name="value").dropna(subset=["value"])
+    slot = long["part"].map({k: i for i, k in enumerate(parts)})
+    long = long.assign(part=long["part"].map(parts), x0=long["year"] - 0.4 + slot * width,
+                       x1=long["year"] - 0.4 + (slot + 1) * width - 0.02)
+    options = sorted(long["province"].unique())
+    pick = alt.param(name="pick", value=initial if initial in options else options[0],
+                     bind=alt.binding_select(options=options, name=label))
+    palette = [HIGHLIGHT["Jilin"], HIGHLIGHT["Liaoning"], HIGHLIGHT["Heilongjiang"], HIGHLIGHT["Northeast"]]
+    chart = (
+        alt.Chart(long)
+        .transform_filter("datum.province == pick")
+        .mark_bar()
+        .encode(
+            x=alt.X("x0:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+                    scale=alt.Scale(domain=[float(long["year"].min()) - 0.5, float(long["year"].max()) + 0.5],
+                                    nice=False)),
+            x2="x1:Q",
+            y=alt.Y("value:Q", title=y_title),
+            y2=alt.datum(0),
+            color=alt.Color("part:N", title=None, sort=labels,
+                            scale=alt.Scale(domain=labels, range=palette[:len(labels)]),
+                            legend=alt.Legend(columns=1, labelLimit=0)),
+            tooltip=["province:N", alt.Tooltip("year:Q", format="d"), "part:N",
+                     alt.Tooltip("value:Q", format=",.1f")],
+        )
+        .add_params(pick)
+    )
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
+                  data_url=data_url)
+
+
+def pick_province_marked_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, source: str,
+                               fixed: Sequence[str] = NORTHEAST, initial: str = "Guangdong",
+                               label: str = "Compare with: ", subtitle: str | None = None,
+                               data_url: str | None = None) -> alt.LayerChart:
+    """Like :func:`pick_province_chart`, but each fixed line also has its own dash pattern and point
+    shape and is labelled at its last point, so lines whose colours are close (or a reader who cannot
+    tell them apart) can still be told apart. The picked province is grey-black and dotted."""
+    options = sorted(p for p in df["province"].unique() if p not in fixed)
+    if initial not in options:
+        initial = options[0]
+    pick = alt.param(name="pick", value=initial, bind=alt.binding_select(options=options, name=label))
+    fixed_list = ", ".join(repr(p) for p in fixed)
+    names = list(fixed) + ["Selected province"]
+    frame = with_gaps(df[["province", "year", "value"]])
+    base = (alt.Chart(frame)
+            .transform_filter(f"datum.province == pick || indexof([{fixed_list}], datum.province) >= 0")
+            .transform_calculate(line=f"indexof([{fixed_list}], datum.province) >= 0 ? datum.province : "
+                                      "'Selected province'"))
+    enc = dict(
+        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True)),
+        y=alt.Y("value:Q", title=y_title),
+        color=alt.Color("line:N", title=None, scale=alt.Scale(
+            domain=names, range=[HIGHLIGHT.get(p, OTHER) for p in fixed] + ["#555555"])),
+    )
+    lines = base.mark_line().encode(
+        **enc, detail="_segment:N",
+        strokeDash=alt.StrokeDash("line:N", title=None, legend=None, scale=alt.Scale(
+            domain=names, range=[LINE_DASHES.get(p, [1, 0]) for p in fixed] + [[1, 3]])))
+    points = base.mark_point(size=30, filled=True).encode(
+        **enc, shape=alt.Shape("line:N", title=None, scale=alt.Scale(
+            domain=names, range=[LINE_SHAPES.get(p, "circle") for p in fixed] + ["circle"])),
+        tooltip=["province:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.4~g")])
+    last_year = int(df["year"].max())
+    ends = [base.transform_filter((alt.datum.year == last_year) & (alt.datum.line == name)).mark_text(
+        align="left", dx=6, dy=LABEL_DY.get(name, 0), fontSize=11).encode(
+        x=enc["x"], y=enc["y"], color=enc["color"], text="province:N") for name in names]
+    chart = alt.layer(lines, points, *ends).add_params(pick)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
+                  data_url=data_url)
+
 # ---- added for the geopolitics and talent chapters (issue 21) ----------------------------------
 
 GATEWAY_ROLE_COLORS = {
