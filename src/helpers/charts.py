@@ -1031,3 +1031,110 @@ def pick_province_marked_chart(df: pd.DataFrame, *, y_title: str, title: str, de
     chart = alt.layer(lines, points, *ends).add_params(pick)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
                   data_url=data_url)
+
+# ---- added for the geopolitics and talent chapters (issue 21) ----------------------------------
+
+GATEWAY_ROLE_COLORS = {
+    "hub": "#000000", "sea port": "#0072B2", "sea port and land port": "#56B4E9", "land port": "#009E73",
+    "pipeline entry": "#E69F00", "foreign port": "#D55E00", "foreign city": "#CC79A7",
+}
+
+
+def gateway_map(places: pd.DataFrame, routes: pd.DataFrame, *, title: str, description: str, source: str,
+                subtitle: str | None = None, data_url: str | None = None,
+                label_pos: dict[str, str] | None = None) -> alt.LayerChart:
+    """Cities and ports as points on their real coordinates (Mercator), with straight lines between
+    pairs and each line's length in km at its midpoint. No boundaries: points and distances only.
+
+    ``places`` has place, role, latitude, longitude; ``routes`` is :func:`helpers.analysis.gateways.distances`
+    output (lat, lon, lat2, lon2, mid_lat, mid_lon, km, from, to). A dropdown highlights one role.
+    ``label_pos`` moves a place's label to its "left", "above" or "below" (default: right), so that
+    neighbouring points on a small map keep readable labels.
+    """
+    missing = {"place", "role", "latitude", "longitude"} - set(places.columns)
+    if missing:
+        raise KeyError(f"gateway_map needs place columns {sorted(missing)}")
+    roles = [r for r in GATEWAY_ROLE_COLORS if r in set(places["role"])]
+    unknown = set(places["role"]) - set(roles)
+    if unknown:
+        raise ValueError(f"gateway_map: roles without a colour {sorted(unknown)}")
+    pick = alt.param(name="role_pick", value="all", bind=alt.binding_select(options=["all", *roles], name="Highlight: "))
+    lines = alt.Chart(routes).mark_rule(color="#888888", strokeDash=[4, 3], strokeWidth=1.2).encode(
+        longitude="lon:Q", latitude="lat:Q", longitude2="lon2:Q", latitude2="lat2:Q",
+        tooltip=[alt.Tooltip("from:N", title="From"), alt.Tooltip("to:N", title="To"),
+                 alt.Tooltip("km:Q", title="Straight line, km", format=",.0f")])
+    km = alt.Chart(routes.assign(label=routes["km"].map(lambda v: f"{v:,.0f} km"))).mark_text(
+        fontSize=10, color="#555555", dy=-6).encode(longitude="mid_lon:Q", latitude="mid_lat:Q", text="label:N")
+    color = alt.Color("role:N", title=None, sort=roles,
+                      scale=alt.Scale(domain=roles, range=[GATEWAY_ROLE_COLORS[r] for r in roles]),
+                      legend=alt.Legend(orient="bottom", columns=2))
+    tooltip = [alt.Tooltip("place:N", title="Place"), alt.Tooltip("role:N", title="Role"),
+               alt.Tooltip("latitude:Q", format=".2f"), alt.Tooltip("longitude:Q", format=".2f")]
+    if "note" in places.columns:
+        tooltip.append(alt.Tooltip("note:N", title="Note"))
+    points = alt.Chart(places).mark_circle(size=80, stroke="#ffffff", strokeWidth=0.8).encode(
+        longitude="longitude:Q", latitude="latitude:Q", color=color, tooltip=tooltip,
+        opacity=alt.condition("role_pick == 'all' || datum.role == role_pick", alt.value(1), alt.value(0.15)))
+    label_pos = dict(label_pos or {})
+    bad = {v for v in label_pos.values()} - {"left", "right", "above", "below"}
+    if bad:
+        raise ValueError(f"gateway_map: label positions must be left, right, above or below, not {sorted(bad)}")
+    side = places["place"].map(lambda p: label_pos.get(p, "right"))
+    offsets = {"right": dict(align="left", dx=6, dy=3), "left": dict(align="right", dx=-6, dy=3),
+               "above": dict(align="center", dx=0, dy=-9), "below": dict(align="center", dx=0, dy=14)}
+    label_layers = [
+        alt.Chart(places[side == where]).mark_text(fontSize=11, **offsets[where]).encode(
+            longitude="longitude:Q", latitude="latitude:Q", text="place:N",
+            opacity=alt.condition("role_pick == 'all' || datum.role == role_pick", alt.value(1), alt.value(0.2)))
+        for where in offsets if (side == where).any()]
+    chart = alt.layer(lines, km, points, *label_layers).add_params(pick).project(type="mercator").properties(height=420)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
+
+
+def labelled_bars(df: pd.DataFrame, *, x: str, y: str, x_title: str, title: str, description: str, source: str,
+                  color_by: str | None = None, highlight: Sequence[str] = (), x_domain: Sequence[float] | None = None,
+                  fmt: str = ",.0f", tooltip_extra: Sequence[str] = (), subtitle: str | None = None,
+                  data_url: str | None = None, horizontal: bool = True) -> alt.LayerChart:
+    """Bars in the order given, each labelled with its value; rows whose ``y`` is in ``highlight``
+    (or whose ``color_by`` column is true) in the Northeast colour, the rest grey."""
+    missing = {x, y} - set(df.columns)
+    if missing:
+        raise KeyError(f"labelled_bars needs columns {sorted(missing)}")
+    flag = df[color_by].astype(bool) if color_by else df[y].isin(list(highlight))
+    frame = df.assign(_hl=flag.map({True: "yes", False: "no"}))
+    scale = alt.Scale(domain=list(x_domain)) if x_domain is not None else alt.Undefined
+    value = alt.X(f"{x}:Q", title=wrap(x_title, AXIS_WRAP), scale=scale) if horizontal else \
+        alt.Y(f"{x}:Q", title=x_title, scale=scale)
+    cat = alt.Y(f"{y}:N", sort=None, title=None) if horizontal else \
+        alt.X(f"{y}:O", sort=None, title=None, axis=alt.Axis(labelAngle=0))
+    color = alt.Color("_hl:N", legend=None, scale=alt.Scale(domain=["yes", "no"], range=[HIGHLIGHT["Northeast"], OTHER]))
+    tooltip = [f"{y}:N", alt.Tooltip(f"{x}:Q", format=fmt), *tooltip_extra]
+    base = alt.Chart(frame)
+    bars = base.mark_bar().encode(value, cat, color=color, tooltip=tooltip) if horizontal else \
+        base.mark_bar().encode(cat, value, color=color, tooltip=tooltip)
+    text = base.mark_text(align="left" if horizontal else "center", dx=3 if horizontal else 0,
+                          dy=0 if horizontal else -6, fontSize=11)
+    text = text.encode(value, cat, text=alt.Text(f"{x}:Q", format=fmt)) if horizontal else \
+        text.encode(cat, value, text=alt.Text(f"{x}:Q", format=fmt))
+    chart = alt.layer(bars, text).properties(height=max(160, 24 * len(frame)) if horizontal else 260)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
+
+
+def grouped_bars(df: pd.DataFrame, *, category: str, group: str, value: str, x_title: str, title: str,
+                 description: str, source: str, groups: Sequence[str], categories: Sequence[str],
+                 subtitle: str | None = None, data_url: str | None = None,
+                 tooltip_extra: Sequence[str] = ()) -> alt.Chart:
+    """Horizontal bars of ``value`` for each ``category``, one bar per ``group`` side by side, coloured
+    with the house province colours (``HIGHLIGHT``)."""
+    missing = {category, group, value} - set(df.columns)
+    if missing:
+        raise KeyError(f"grouped_bars needs columns {sorted(missing)}")
+    chart = alt.Chart(df).mark_bar().encode(
+        y=alt.Y(f"{category}:N", sort=list(categories), title=None),
+        yOffset=alt.YOffset(f"{group}:N", sort=list(groups)),
+        x=alt.X(f"{value}:Q", title=x_title),
+        color=alt.Color(f"{group}:N", title=None, sort=list(groups),
+                        scale=alt.Scale(domain=list(groups), range=[HIGHLIGHT.get(g, OTHER) for g in groups])),
+        tooltip=[f"{group}:N", f"{category}:N", alt.Tooltip(f"{value}:Q", format=",.0f"), *tooltip_extra],
+    ).properties(height=max(200, 15 * len(categories) * len(groups)))
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
