@@ -1035,8 +1035,8 @@ def pick_province_marked_chart(df: pd.DataFrame, *, y_title: str, title: str, de
 # ---- added for the geopolitics and talent chapters (issue 21) ----------------------------------
 
 GATEWAY_ROLE_COLORS = {
-    "hub": "#000000", "sea port": "#0072B2", "sea port and land port": "#56B4E9", "land port": "#009E73",
-    "pipeline entry": "#E69F00", "foreign port": "#D55E00", "foreign city": "#CC79A7",
+    "hub": PALETTE["black"], "sea port": PALETTE["blue"], "sea port and land port": PALETTE["sky"], "land port": PALETTE["green"],
+    "pipeline entry": PALETTE["orange"], "foreign port": PALETTE["vermillion"], "foreign city": PALETTE["purple"],
 }
 
 
@@ -1059,12 +1059,12 @@ def gateway_map(places: pd.DataFrame, routes: pd.DataFrame, *, title: str, descr
     if unknown:
         raise ValueError(f"gateway_map: roles without a colour {sorted(unknown)}")
     pick = alt.param(name="role_pick", value="all", bind=alt.binding_select(options=["all", *roles], name="Highlight: "))
-    lines = alt.Chart(routes).mark_rule(color="#888888", strokeDash=[4, 3], strokeWidth=1.2).encode(
+    lines = alt.Chart(routes).mark_rule(color=PALETTE["reference"], strokeDash=[4, 3], strokeWidth=1.2).encode(
         longitude="lon:Q", latitude="lat:Q", longitude2="lon2:Q", latitude2="lat2:Q",
         tooltip=[alt.Tooltip("from:N", title="From"), alt.Tooltip("to:N", title="To"),
                  alt.Tooltip("km:Q", title="Straight line, km", format=",.0f")])
     km = alt.Chart(routes.assign(label=routes["km"].map(lambda v: f"{v:,.0f} km"))).mark_text(
-        fontSize=10, color="#555555", dy=-6).encode(longitude="mid_lon:Q", latitude="mid_lat:Q", text="label:N")
+        fontSize=10, color=PALETTE["fit"], dy=-6).encode(longitude="mid_lon:Q", latitude="mid_lat:Q", text="label:N")
     color = alt.Color("role:N", title=None, sort=roles,
                       scale=alt.Scale(domain=roles, range=[GATEWAY_ROLE_COLORS[r] for r in roles]),
                       legend=alt.Legend(orient="bottom", columns=2))
@@ -1072,7 +1072,7 @@ def gateway_map(places: pd.DataFrame, routes: pd.DataFrame, *, title: str, descr
                alt.Tooltip("latitude:Q", format=".2f"), alt.Tooltip("longitude:Q", format=".2f")]
     if "note" in places.columns:
         tooltip.append(alt.Tooltip("note:N", title="Note"))
-    points = alt.Chart(places).mark_circle(size=80, stroke="#ffffff", strokeWidth=0.8).encode(
+    points = alt.Chart(places).mark_circle(size=80, stroke=PALETTE["white"], strokeWidth=0.8).encode(
         longitude="longitude:Q", latitude="latitude:Q", color=color, tooltip=tooltip,
         opacity=alt.condition("role_pick == 'all' || datum.role == role_pick", alt.value(1), alt.value(0.15)))
     label_pos = dict(label_pos or {})

@@ -1,7 +1,8 @@
 """Ranks of provinces within each year.
 
-Interim home until the structure issue's unified rank function lands; it ranks the same way as the
-derived ``*_rank`` series in :mod:`helpers.data` (1 = highest, ties share the better rank).
+The same ranking as :func:`helpers.formulas.province_ranks` (1 = highest, ties share the better rank, the
+aggregates of :mod:`helpers.regions` left out), returned as a year x province table for a chapter, and
+strict: a year without all provinces is an error here, where the derived series skip it.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-AGGREGATES = ("China", "Northeast", "31 provinces")
+from helpers.regions import AGGREGATES, N_PROVINCES
 
 
 def province_ranks(frame: pd.DataFrame, *, exclude: Sequence[str] = AGGREGATES, ascending: bool = False,
-                   n: int | None = 31) -> pd.DataFrame:
+                   n: int | None = N_PROVINCES) -> pd.DataFrame:
     """Rank of each province among the others in each year: a year × province table.
 
     ``frame`` is tidy (province, year, value). Rows for ``exclude`` (the aggregates) are dropped; with
