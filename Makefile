@@ -12,7 +12,7 @@ HTML   := _build/html
 NOTEBOOKS := $(wildcard chapters/*.ipynb appendix/*.ipynb teaching/*.ipynb)
 PORT   ?= 8000
 
-.PHONY: help setup system-deps book book-instructor handouts audit test test-unit test-notebooks test-build test-site execute serve clean bench lock
+.PHONY: help setup wheelhouse system-deps book book-instructor handouts audit test test-unit test-notebooks test-build test-site execute serve clean bench lock
 
 help:
 	@echo "make book     set up .venv (if needed) and build the site into $(HTML)"
@@ -74,7 +74,7 @@ audit: setup
 	@$(BIN)/python scripts/audit.py $(ARGS)
 
 # ---- tests ------------------------------------------------------------------
-test: setup system-deps
+test: setup system-deps wheelhouse
 	@$(MAKE) --no-print-directory test-unit test-notebooks test-build test-site
 	@echo "==> [test] all tests passed"
 
@@ -96,6 +96,15 @@ test-build:
 test-site:
 	@echo "==> [test 4/4] the built site (and a fixture book) in headless Chromium"
 	@$(BIN)/python -m pytest -q tests/test_site.py -m site -p no:cacheprovider
+
+# The runtime's wheels at the locked versions, for the offline Colab-path test (tests/test_colab_path.py).
+WHEELHOUSE := _build/wheelhouse
+$(WHEELHOUSE)/.done: requirements-lock.txt pyproject.toml $(STAMP)
+	@echo "==> [setup] downloading the reader's runtime wheels into $(WHEELHOUSE) (pip cache helps)"
+	@$(BIN)/python scripts/wheelhouse.py $(WHEELHOUSE)
+	@touch $@
+
+wheelhouse: $(WHEELHOUSE)/.done
 
 # ---- notebooks --------------------------------------------------------------
 execute: setup
