@@ -11,7 +11,7 @@ the site already built in _build/html.
 Lighthouse is the npm package pinned in tools/bench/package.json (+ package-lock.json), installed by
 `make bench` with `npm ci`; it drives Debian's Chromium (CHROME_PATH), with its default mobile preset
 (a mid-range phone, simulated slow 4G, 4x CPU slowdown). The site is served by a localhost server that
-compresses and caches as a static host does (tests/sitecheck.py, ``static_host=True``).
+compresses and caches as a static host does (``helpers.site.browser``, ``static_host=True``).
 """
 
 from __future__ import annotations
@@ -24,10 +24,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from execute import execute  # scripts/ is on the path of a script run from there
+
+from helpers.site import browser as sitecheck
+
 REPO = Path(__file__).resolve().parents[1]
 BIN = REPO / ".venv" / "bin"
-sys.path.insert(0, str(REPO / "scripts"))
-from execute import execute  # noqa: E402
 
 GOALS = {"clean build": 60, "one-page rebuild": 10, "make test (fresh clone)": 600}
 # Issue 23: every page on Lighthouse mobile (compressed, cached static server).
@@ -77,8 +79,6 @@ def page_weights(site: Path) -> list[tuple[str, int, int]]:
     Measured in Chromium: every response body the page actually loads (HTML, scripts, styles, fonts,
     data), before compression.
     """
-    sys.path.insert(0, str(REPO / "tests"))
-    import sitecheck
     from playwright.sync_api import sync_playwright
 
     rows = []
@@ -99,10 +99,7 @@ def page_weights(site: Path) -> list[tuple[str, int, int]]:
 
 def lighthouse_page(url: str, out: Path) -> dict:
     """One Lighthouse mobile run (performance only); the numbers of the issue-23 table."""
-    sys.path.insert(0, str(REPO / "tests"))
     import os
-
-    import sitecheck
 
     flags = " ".join(["--headless=new", *[a for a in sitecheck.CHROMIUM_ARGS if a != "--headless"]])
     subprocess.run(["node", str(LIGHTHOUSE), url, "--only-categories=performance", "--output=json",
@@ -134,9 +131,6 @@ def meets(row: dict) -> list[str]:
 
 
 def lighthouse_table(site: Path) -> list[dict]:
-    sys.path.insert(0, str(REPO / "tests"))
-    import sitecheck
-
     if not LIGHTHOUSE.exists():
         raise SystemExit("Lighthouse is not installed: run `make bench` (it runs npm ci in tools/bench)")
     rows = []

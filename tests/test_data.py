@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import data
+from helpers import data, formulas
 
 PACKAGE = data.package()
 SERIES = [r["name"] for r in PACKAGE["resources"] if r.get("dongbei", {}).get("kind") == "series"]
@@ -203,7 +203,7 @@ def test_any_source_gdp_shares_match_the_single_source_ones_and_mix_few_figures(
     extra = sorted(set(mixed.index.get_level_values("year")) - set(single.index.get_level_values("year")))
     # The catalogue's formula names these years; update it if this changes.
     assert extra == [1993, 1995, 2000, 2001, 2002, 2003, 2004]
-    assert all(str(y) in data.DERIVED["gdp_share_of_provinces_any_source"].formula for y in (1993, 1995, 2000, 2004))
+    assert all(str(y) in data.DERIVED["gdp_share_of_provinces_any_source"].description for y in (1993, 1995, 2000, 2004))
     gdp = data.series("gdp_nominal")
     for year in extra:
         rows = gdp[(gdp["year"] == year) & (gdp["province"] != "China")].set_index("province")
@@ -281,7 +281,7 @@ def test_ranks_are_recomputed_from_values_and_only_for_complete_years():
                           "value": list(range(31, 0, -1)) + list(range(1, 32)),
                           "source_id": "x", "status": "verified"})
     frame = frame[~((frame["year"] == 2001) & (frame["province"] == "Tibet"))]  # 2001 incomplete
-    ranks = data._rank(frame)
+    ranks = formulas.province_ranks(frame)
     assert set(ranks["year"]) == {2000}
     assert ranks.set_index("province")["value"].to_dict()[names[0]] == 1
     assert sorted(ranks["value"]) == list(range(1, 32))
@@ -300,12 +300,12 @@ def test_computed_per_capita_uses_the_average_population_and_single_source_years
     gdp = pd.DataFrame({"province": names, "year": 2001, "value": 100.0, "source_id": "g", "status": "verified"})
     pop = pd.DataFrame({"province": names * 2, "year": [2000] * 31 + [2001] * 31,
                         "value": [90.0] * 31 + [110.0] * 31, "source_id": "p", "status": "verified"})
-    out = data._per_capita_computed(gdp, pop).set_index("province")["value"]
+    out = formulas.per_capita(gdp, pop).set_index("province")["value"]
     # 100 x 10^8 yuan / (average of 90 and 110, x 10^4 persons) = 10,000 yuan per person.
     assert out["Jilin"] == pytest.approx(10_000) and out["31 provinces"] == pytest.approx(10_000)
     mixed = pop.copy()
     mixed.loc[0, "source_id"] = "other"  # one population figure from another source: year dropped
-    assert data._per_capita_computed(gdp, mixed).empty
+    assert formulas.per_capita(gdp, mixed).empty
 
 
 def test_survey_ageing_brackets_the_census_in_most_provinces():

@@ -7,23 +7,27 @@ from __future__ import annotations
 
 import json
 import re
-import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-import sitecheck
-
-sys.path.insert(0, str(sitecheck.REPO / "scripts"))
-import handouts  # noqa: E402
+from helpers.site import browser as sitecheck
+from helpers.site import handouts
 
 pytestmark = pytest.mark.site
-BOOK = sitecheck.REPO / "_build" / "html"
+REPO = Path(__file__).resolve().parents[1]
+BOOK = REPO / "_build" / "html"
+
+
+SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
 def squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """Spaces folded, ligatures the PDF text holds ("ﬁ") split (NFKC), and the typographic quotes the site
+    prints (MyST smart quotes) made straight."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().translate(SMART_QUOTES)
 
 
 def title_of(notebook: Path) -> str:
@@ -39,13 +43,13 @@ def printed(tmp_path_factory):
 
 
 def test_every_chapter_is_printed(printed):
-    chapters = sorted(p.stem for p in (sitecheck.REPO / "chapters").glob("*.ipynb"))
+    chapters = sorted(p.stem for p in (REPO / "chapters").glob("*.ipynb"))
     assert sorted(p.stem for p in printed) == chapters
 
 
 def test_each_handout_has_its_title_key_figures_and_no_interface(printed):
     for pdf in printed:
-        notebook = sitecheck.REPO / "chapters" / f"{pdf.stem}.ipynb"
+        notebook = REPO / "chapters" / f"{pdf.stem}.ipynb"
         text = squash(" ".join(page.extract_text() or "" for page in PdfReader(pdf).pages))
         assert squash(title_of(notebook)) in text, f"{pdf.name}: title missing"
         figures = sitecheck.glued_figures(notebook)

@@ -170,7 +170,7 @@ def test_every_builder_compiles_with_the_sites_vega_lite():
     """Compile each builder's spec with the same Vega-Lite version the site serves (vl-convert)."""
     import vl_convert
 
-    from helpers.sphinx_ext import vegalite_version
+    from helpers.site import vegalite_version
 
     frame = small_series().assign(province=["Northeast", "Northeast", "Jiangsu", "Jiangsu", "China", "China"])
     common = {"title": "t", "description": "d", "source": "s"}
@@ -242,7 +242,7 @@ def test_coverage_runs_merge_consecutive_years_and_keep_gaps():
 def test_scenario_chart_binds_two_sliders_and_computes_paths_in_the_browser():
     import vl_convert
 
-    from helpers.sphinx_ext import vegalite_version
+    from helpers.site import vegalite_version
 
     bases = pd.DataFrame({"province": ["Jilin"], "year": [2020], "population": [100.0], "birth_rate": [5.0],
                           "death_rate": [10.0]})
@@ -306,7 +306,7 @@ def test_ranking_chart_sorts_bars_and_binds_a_highlight_dropdown():
 def test_ranking_chart_with_years_binds_a_slider_and_filters_bars_and_reference():
     import vl_convert
 
-    from helpers.sphinx_ext import vegalite_version
+    from helpers.site import vegalite_version
 
     frame = pd.DataFrame({"province": ["Jilin", "Jiangsu", "Hunan"] * 2, "year": [2020] * 3 + [2021] * 3,
                           "value": [1.0, 3.0, 2.0, 9.0, 4.0, 5.0]})
@@ -326,7 +326,7 @@ def test_ranking_chart_with_years_binds_a_slider_and_filters_bars_and_reference(
 def test_scatter_chart_filters_points_and_fit_by_the_year_slider():
     import vl_convert
 
-    from helpers.sphinx_ext import vegalite_version
+    from helpers.site import vegalite_version
 
     frame = pd.DataFrame({"province": ["Jilin", "Jiangsu", "Hunan", "Liaoning"] * 2,
                           "year": [2020] * 4 + [2021] * 4, "a": [1.0, 3.0, 2.0, 4.0, 2.0, 5.0, 1.0, 3.0],
@@ -445,7 +445,7 @@ def test_ordinal_suffixes():
 
 
 def test_table_cells_get_their_column_headings_for_the_phone_layout():
-    from helpers.sphinx_ext import STACK_CLASS, _label_table
+    from helpers.site import STACK_CLASS, _label_table
 
     wide = ("<table class=\"table\"><thead><tr><th>Claim</th><th>Source</th><th>Audit</th></tr></thead>"
             "<tbody><tr><td>a</td><td>b</td><td><a href=\"#x\">x</a></td></tr>"

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-import sitecheck
+from helpers.site import browser as sitecheck
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))

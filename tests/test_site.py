@@ -11,17 +11,46 @@ built by `make test-build`) and on a small fixture book built here from tests/fi
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-import sitecheck
+from helpers.render import chart_html
+from helpers.site import browser as sitecheck
+from helpers.site import vega_bundle_name
 
 pytestmark = pytest.mark.site
-BOOK = sitecheck.REPO / "_build" / "html"
-SHOTS = sitecheck.REPO / "_build" / "screenshots"
+REPO = Path(__file__).resolve().parents[1]
+BOOK = REPO / "_build" / "html"
+SHOTS = REPO / "_build" / "screenshots"
 BOOK_PAGES = sitecheck.pages(BOOK) if BOOK.exists() else []
+
+
+def build_fixture_book(dest: Path) -> Path:
+    """Build tests/fixtures/*.ipynb as a small book with the book's own _config.yml; return the site."""
+    src = dest / "src"
+    src.mkdir(parents=True)
+    for nb in (REPO / "tests" / "fixtures").glob("*.ipynb"):
+        shutil.copy2(nb, src / nb.name)
+    shutil.copy2(REPO / "_config.yml", src / "_config.yml")
+    shutil.copy2(REPO / "references.bib", src / "references.bib")
+    names = sorted(p.stem for p in src.glob("*.ipynb"))
+    toc = "format: jb-book\nroot: " + names[0] + "\n"
+    if names[1:]:
+        toc += "chapters:\n" + "".join(f"  - file: {n}\n" for n in names[1:])
+    (src / "_toc.yml").write_text(toc, encoding="utf-8")
+    jb = Path(sys.executable).with_name("jupyter-book")
+    run = subprocess.run([str(jb), "build", str(src), "--builder", "html", "-W", "-n", "--keep-going"],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        raise AssertionError(f"fixture book failed to build:\n{run.stdout[-4000:]}\n{run.stderr[-4000:]}")
+    return src / "_build" / "html"
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +71,7 @@ def book_url():
 
 @pytest.fixture(scope="module")
 def fixture_site(tmp_path_factory):
-    site = sitecheck.build_fixture_book(tmp_path_factory.mktemp("fixture-book"))
+    site = build_fixture_book(tmp_path_factory.mktemp("fixture-book"))
     with sitecheck.serve(site) as url:
         yield site, url
 
@@ -89,14 +118,14 @@ def check_page(browser, url: str, page_name: str, notebook: Path | None, shot_pr
 
 @pytest.mark.parametrize("page_name", BOOK_PAGES or ["intro.html"])
 def test_book_page(browser, book_url, page_name):
-    notebook = sitecheck.REPO / page_name.replace(".html", ".ipynb")
+    notebook = REPO / page_name.replace(".html", ".ipynb")
     check_page(browser, book_url, page_name, notebook, "")
 
 
 def test_fixture_book(browser, fixture_site):
     """The fixture proves the toolchain end to end: a chart drawn offline, a widget note, a glued figure."""
     site, url = fixture_site
-    fixtures = sorted((sitecheck.REPO / "tests" / "fixtures").glob("*.ipynb"))
+    fixtures = sorted((REPO / "tests" / "fixtures").glob("*.ipynb"))
     assert fixtures, "no fixture notebook under tests/fixtures/"
     for notebook in fixtures:
         seen = check_page(browser, url, f"{notebook.stem}.html", notebook, "fixture__")
@@ -112,9 +141,6 @@ def test_a_chart_note_cannot_cut_a_page_short_and_a_spec_that_does_not_parse_fai
 
     Charts arrive drawn at build time; only a chart with parameters carries a (compiled) spec, which
     the page reads when the chart comes into view."""
-    from helpers.render import chart_html
-    from helpers.sphinx_ext import vega_bundle_name
-
     if not (BOOK / "_static" / "dongbei-charts.js").exists():
         pytest.fail("no built book at _build/html: run `make test-build` (or `make book`) first")
     (tmp_path / "_static").symlink_to(BOOK / "_static")
@@ -156,11 +182,6 @@ def test_a_chart_note_cannot_cut_a_page_short_and_a_spec_that_does_not_parse_fai
 
 def test_student_site_folds_solutions_and_instructor_edition_opens_them(tmp_path):
     """Student pages keep every solution in a closed dropdown; the instructor build shows them open."""
-    import os
-    import re
-    import subprocess
-    import sys
-
     student = [p for p in BOOK.glob("chapters/*.html")]
     assert student, "no chapter pages in the built book"
     for page in student:
@@ -171,7 +192,7 @@ def test_student_site_folds_solutions_and_instructor_edition_opens_them(tmp_path
         assert "Instructor edition" not in html
     env = {**os.environ, "DONGBEI_INSTRUCTOR": "1"}
     jb = Path(sys.executable).parent / "jupyter-book"
-    subprocess.run([str(jb), "build", str(sitecheck.REPO), "--builder", "html", "--path-output", str(tmp_path)],
+    subprocess.run([str(jb), "build", str(REPO), "--builder", "html", "--path-output", str(tmp_path)],
                    check=True, env=env, capture_output=True)
     for page in student:
         html = (tmp_path / "_build" / "html" / "chapters" / page.name).read_text(encoding="utf-8")

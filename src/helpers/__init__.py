@@ -6,7 +6,7 @@ Modules (import what you need; each is small):
 - ``helpers.charts``: the house Altair theme and chart builders;
 - ``helpers.figures``: stated figures, glued into the prose and listed in *Key figures*;
 - ``helpers.widgets``: live explorers for readers who run the notebooks;
-- ``helpers.render`` and ``helpers.sphinx_ext``: offline chart rendering on the built site.
+- ``helpers.render``: charts drawn at build time; ``helpers.site``: the Sphinx extension (one module per job).
 """
 
 __version__ = "0.1.0"

@@ -38,8 +38,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+from simpleeval import InvalidExpression, SimpleEval
 
-VERDICTS = ("consistent", "recomputed-ok", "inconsistent", "error", "unverifiable")
+from helpers import data
+from helpers.formulas import province_ranks
+from helpers.regions import NORTHEAST, NORTHEAST_LABEL
+
 PASS = {"recompute": "recomputed-ok", "cross-document": "consistent", "data": "consistent"}
 DOCUMENTS = {
     "koh2017exodus": "CNA (Koh, c. 2017)",
@@ -102,10 +106,18 @@ def _extreme(pick):
     return function
 
 
-_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-           ast.Pow: _power}
-_UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
-_FUNCTIONS = {"abs": lambda x: abs(_number(x)), "round": _round, "min": _extreme(min), "max": _extreme(max)}
+def _arithmetic(op):
+    """A binary operator on numbers only, with a finite float result."""
+    return lambda a, b: _finite(op(_number(a), _number(b)))
+
+
+# What a check may use: simpleeval evaluates the expression with only these operators, these functions,
+# no names, and only the syntax in EVALUATED_NODES (no attributes, subscripts, comparisons or f-strings).
+OPERATORS = {ast.Add: _arithmetic(operator.add), ast.Sub: _arithmetic(operator.sub),
+             ast.Mult: _arithmetic(operator.mul), ast.Div: _arithmetic(operator.truediv), ast.Pow: lambda a, b: _finite(_power(a, b)),
+             ast.USub: lambda x: -_number(x), ast.UAdd: lambda x: +_number(x)}
+FUNCTIONS = {"abs": lambda x: abs(_number(x)), "round": _round, "min": _extreme(min), "max": _extreme(max)}
+EVALUATED_NODES = (ast.Expr, ast.Constant, ast.BinOp, ast.UnaryOp, ast.Call)
 
 
 class _Context:
@@ -116,12 +128,10 @@ class _Context:
 
     def series(self, name: str) -> pd.Series:
         if name not in self._series:
-            from helpers import data
-
             frame = data.series(name, self.data_dir)
             parts = [frame[["province", "year", "value"]]]
-            if "Northeast" not in set(frame["province"]):  # derived shares already carry their own
-                parts.append(data.northeast_total(frame[frame["province"].isin(data.NORTHEAST)]))
+            if NORTHEAST_LABEL not in set(frame["province"]):  # derived shares already carry their own
+                parts.append(data.northeast_total(frame[frame["province"].isin(NORTHEAST)]))
             both = pd.concat(parts, ignore_index=True)
             self._series[name] = both.set_index(["province", "year"])["value"]
         return self._series[name]
@@ -139,42 +149,30 @@ class _Context:
 
     def rank(self, name: str, province: str, year: int) -> float:
         s = self.series(name)
-        from helpers import data
-
-        names = set(data.provinces(self.data_dir)["province"])
-        year_rows = s[s.index.get_level_values("year") == year]
-        provinces = year_rows[year_rows.index.get_level_values("province").isin(names)]
-        if len(provinces) != 31:
-            raise CheckError(f"{name} has {len(provinces)} provinces in {year}, not 31: no rank")
-        ranks = provinces.rank(ascending=False, method="min")
+        year_rows = s[s.index.get_level_values("year") == year].reset_index()
+        ranks = province_ranks(year_rows).set_index(["province", "year"])["value"]
+        if ranks.empty:
+            held = year_rows["province"].isin(data.provinces(self.data_dir)["province"]).sum()
+            raise CheckError(f"{name} has {held} provinces in {year}, not 31: no rank")
         return float(ranks[(province, year)])
 
 
-def _evaluate(node, ctx: _Context):
-    if isinstance(node, ast.Expression):
-        return _evaluate(node.body, ctx)
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)):
-        return node.value
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        left, right = _number(_evaluate(node.left, ctx)), _number(_evaluate(node.right, ctx))
-        return _finite(_BINARY[type(node.op)](left, right))
-    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
-        return _UNARY[type(node.op)](_number(_evaluate(node.operand, ctx)))
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
-        functions = {"c": ctx.c, "v": ctx.v, "rank": ctx.rank, **_FUNCTIONS}
-        if node.func.id in functions:
-            return functions[node.func.id](*[_evaluate(a, ctx) for a in node.args])
-    raise CheckError(f"not allowed in a check: {ast.dump(node)[:80]}")
+def _evaluator(ctx: _Context) -> SimpleEval:
+    evaluator = SimpleEval(operators=OPERATORS, names={},
+                           functions={"c": ctx.c, "v": ctx.v, "rank": ctx.rank, **FUNCTIONS})
+    evaluator.nodes = {kind: handler for kind, handler in evaluator.nodes.items() if kind in EVALUATED_NODES}
+    return evaluator
 
 
 def expected_value(check: str, ctx: _Context) -> float:
     if len(check) > MAX_CHECK_LENGTH:
         raise CheckError(f"the check is {len(check)} characters long (at most {MAX_CHECK_LENGTH})")
     try:
-        tree = ast.parse(check, mode="eval")
+        return _number(_evaluator(ctx).eval(check))
     except SyntaxError as exc:
         raise CheckError(f"cannot parse {check!r}: {exc.msg}") from None
-    return _number(_evaluate(tree, ctx))
+    except InvalidExpression as exc:
+        raise CheckError(f"not allowed in a check: {exc}") from None
 
 
 def within(value: float, expected: float, tolerance: str) -> bool:

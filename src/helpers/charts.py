@@ -8,6 +8,7 @@ with its self-hosted Vega bundle). Every builder requires a title that states th
 
 from __future__ import annotations
 
+import math
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -15,7 +16,9 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-NORTHEAST = ("Liaoning", "Jilin", "Heilongjiang")
+from helpers import data
+from helpers.demography import CLOSED_FORM
+from helpers.regions import NORTHEAST
 # Okabe-Ito colours (distinguishable with the common colour-vision deficiencies).
 HIGHLIGHT = {
     "Liaoning": "#D55E00",
@@ -225,8 +228,6 @@ def tile_map(df: pd.DataFrame, *, value: str, title: str, description: str, sour
     centres a red-blue scale on zero for changes.
     """
     if registry is None:
-        from helpers import data
-
         registry = data.provinces()
     unknown = sorted(set(df["province"]) - set(registry["province"]))
     if unknown:
@@ -348,8 +349,6 @@ def coverage_chart(frames: dict[str, pd.DataFrame], *, title: str, description: 
     consecutive years are drawn as one bar, which keeps the page light.
     """
     if registry is None:
-        from helpers import data
-
         registry = data.provinces()
     order = ["China"] + list(registry["province"])
     runs = coverage_runs(frames)
@@ -384,8 +383,6 @@ def concept_map(nodes: pd.DataFrame, edges: Sequence[tuple[str, str]], *, title:
     ``nodes`` has columns ``id``, ``label`` and ``x``, ``y``; ``edges`` lists (cause, effect) ids.
     Arrows stop short of the boxes (``shorten``) and end in a triangle pointing at the effect.
     """
-    import math
-
     pos = nodes.set_index("id")[["x", "y"]]
     missing = {n for e in edges for n in e} - set(pos.index)
     if missing:
@@ -469,8 +466,6 @@ def scenario_chart(bases: pd.DataFrame, *, end: int, y_title: str, title: str, d
     ``migration`` are (min, max, step). The "no change" paths (fertility 1, migration 0) stay as thin
     grey references.
     """
-    from helpers.demography import CLOSED_FORM
-
     missing = {"province", "year", "population", "birth_rate", "death_rate"} - set(bases.columns)
     if missing:
         raise KeyError(f"scenario_chart needs columns {sorted(missing)}")

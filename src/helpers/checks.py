@@ -26,7 +26,8 @@ from typing import Callable
 
 import pandas as pd
 
-NATIONAL = "China"
+from helpers.regions import N_PROVINCES, NATIONAL
+
 
 
 def _line(frame: pd.DataFrame, index) -> int:
@@ -74,7 +75,7 @@ def per_capita_problems(frame: pd.DataFrame, population: pd.DataFrame, factor: f
         for index, row in bad.iterrows()]
 
 
-def sum_problems(frame: pd.DataFrame, bounds: list[float], file: str, n: int = 31) -> list[str]:
+def sum_problems(frame: pd.DataFrame, bounds: list[float], file: str, n: int = N_PROVINCES) -> list[str]:
     low, high = bounds
     rows = frame.assign(_vintage=_vintages(frame))
     provinces = rows[rows["province"] != NATIONAL]

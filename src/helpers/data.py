@@ -5,22 +5,29 @@ constraints, primary keys, and a foreign key from every ``source_id`` to ``sourc
 validated with Frictionless before any notebook sees it; on bad input one :class:`DataError` names
 the file, the line and the column of each problem. Nothing is coerced silently.
 
-Derived series (Northeast totals and shares) are computed here, from validated series, with the
-formula in :data:`DERIVED` and in the catalogue.
+Derived series (Northeast totals and shares) are declared in ``helpers.derived`` and computed here from
+validated series with the named formulas of ``helpers.formulas``. Regions, labels and unit factors come from
+``helpers.regions``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
+from frictionless import Package
 
 from helpers import checks
+from helpers.derived import DERIVED, Derived
+from helpers.formulas import northeast_total
+from helpers.regions import N_PROVINCES, NATIONAL, NORTHEAST, NORTHEAST_LABEL
+
+__all__ = ["DERIVED", "NATIONAL", "NORTHEAST", "DataError", "Derived", "claims", "coverage", "csv_url",
+           "incomplete_years", "indicators", "northeast_total", "package", "provinces", "series", "sources",
+           "status_counts", "timeline", "validate", "vintage_break", "vintage_table", "vintages"]
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 DISTRIBUTION = "dongbei-helpers"  # the package's name on pip (pyproject.toml)
@@ -55,8 +62,6 @@ def find_data_dir() -> Path:
 
 
 DATA_DIR = find_data_dir()
-NATIONAL = "China"
-NORTHEAST = ("Liaoning", "Jilin", "Heilongjiang")
 SERIES_COLUMNS = ["province", "year", "value", "unit", "source_id", "status"]
 ALL_VINTAGES = "all"
 MAX_ERRORS_SHOWN = 10
@@ -125,16 +130,19 @@ def validate(name: str, data_dir: str | os.PathLike | None = None) -> None:
     _validate_cached(name, str(base.resolve()), mtimes)
 
 
+@lru_cache(maxsize=8)
+def _frictionless_package(base: str, _mtimes: tuple) -> Package:
+    """The Frictionless package of a data folder, opened once per state of its files."""
+    return Package(str(Path(base) / "datapackage.json"))
+
+
 @lru_cache(maxsize=64)
 def _validate_cached(name: str, base: str, _mtimes: tuple) -> None:
-    from frictionless import Package
-
     descriptor = _resource_descriptor(name, Path(base))
     path = Path(base) / descriptor["path"]
     if not path.exists():
         raise DataError(f"{path}: file listed in datapackage.json does not exist")
-    pkg = Package(str(Path(base) / "datapackage.json"))
-    report = pkg.get_resource(name).validate()
+    report = _frictionless_package(base, _mtimes).get_resource(name).validate()
     if report.valid:
         _check_rows(descriptor, path)
         return
@@ -200,397 +208,6 @@ def timeline(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     return frame
 
 
-@dataclass(frozen=True)
-class Derived:
-    """A series the project computes from other series."""
-
-    title: str
-    unit: str
-    formula: str
-    inputs: tuple[str, ...]
-    compute: Callable[[dict[str, pd.DataFrame]], pd.DataFrame]
-    vintage: str = "derived"
-
-
-def _same_vintage(frame: pd.DataFrame, areas: tuple[str, ...]) -> pd.DataFrame:
-    """Rows of ``areas`` in years where all of them are present and read in the same source.
-
-    Figures from different yearbooks (vintages) are not combined: GDP and population are revised
-    after censuses, so a ratio of an old provincial figure to a revised national one would be wrong.
-    """
-    rows = frame[frame["province"].isin(areas)]
-    by_year = rows.groupby("year").agg(n=("province", "nunique"), sources=("source_id", "nunique"))
-    keep = by_year[(by_year["n"] == len(areas)) & (by_year["sources"] == 1)].index
-    return rows[rows["year"].isin(keep)]
-
-
-def _northeast_total(frame: pd.DataFrame) -> pd.DataFrame:
-    """Sum of the three provinces, for years where all three come from one source."""
-    ne = _same_vintage(frame, NORTHEAST)
-    return ne.groupby("year", as_index=False)["value"].sum().assign(province="Northeast")
-
-
-def _share_of_national(frame: pd.DataFrame) -> pd.DataFrame:
-    rows = _same_vintage(frame, NORTHEAST + (NATIONAL,))
-    total = _northeast_total(rows)
-    national = rows[rows["province"] == NATIONAL][["year", "value"]].rename(columns={"value": "national"})
-    merged = total.merge(national, on="year", how="inner")
-    return merged.assign(value=100 * merged["value"] / merged["national"])[["province", "year", "value"]]
-
-
-def _single_source_years(frame: pd.DataFrame, n: int = 31) -> set[int]:
-    """Years in which all ``n`` provinces are present and every figure comes from one source."""
-    provinces = frame[frame["province"] != NATIONAL]
-    by_year = provinces.groupby("year").agg(k=("province", "nunique"), sources=("source_id", "nunique"))
-    return set(by_year[(by_year["k"] == n) & (by_year["sources"] == 1)].index)
-
-
-def _complete_years(frame: pd.DataFrame, n: int = 31) -> set[int]:
-    """Years in which all ``n`` provinces have a figure, whatever its source."""
-    provinces = frame[frame["province"] != NATIONAL]
-    counts = provinces.groupby("year")["province"].nunique()
-    return set(counts[counts == n].index)
-
-
-def _northeast_over_national(frame: pd.DataFrame) -> pd.DataFrame:
-    """100 × the three provinces' sum ÷ the national figure of the same file, years with both."""
-    total = _northeast_total(frame)
-    national = frame[frame["province"] == NATIONAL][["year", "value"]].rename(columns={"value": "national"})
-    merged = total.merge(national, on="year", how="inner")
-    return merged.assign(value=100 * merged["value"] / merged["national"])[["province", "year", "value"]]
-
-
-def _shares_of_provinces(frame: pd.DataFrame, any_source: bool = False) -> pd.DataFrame:
-    """Each province's (and the Northeast's) % of the 31 provinces' sum.
-
-    Single-source years only, unless ``any_source``: then every year with all 31 figures.
-    """
-    years = _complete_years(frame) if any_source else _single_source_years(frame)
-    rows = frame[(frame["province"] != NATIONAL) & frame["year"].isin(years)]
-    total = rows.groupby("year")["value"].transform("sum")
-    shares = rows.assign(value=100 * rows["value"] / total)[["province", "year", "value"]]
-    ne = shares[shares["province"].isin(NORTHEAST)].groupby("year", as_index=False)["value"].sum()
-    return pd.concat([shares, ne.assign(province="Northeast")], ignore_index=True)
-
-
-def _mean_population(pop: pd.DataFrame) -> pd.DataFrame:
-    """Average of each year's opening and closing year-end population, single-source years only."""
-    years = _single_source_years(pop)
-    p = pop[(pop["province"] != NATIONAL) & pop["year"].isin(years)].set_index(["province", "year"])["value"]
-    opening = p.rename(lambda y: y + 1, level="year")
-    mean = ((p + opening) / 2).dropna().rename("value").reset_index()
-    return mean.assign(source_id="mean", unit="10,000 persons")
-
-
-def _sum_of(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
-    """a + b for the province-years present in both (one source label, so single-source checks pass)."""
-    merged = a.merge(b, on=["province", "year"], suffixes=("_a", "_b"))
-    return merged.assign(value=merged["value_a"] + merged["value_b"], source_id="sum")[["province", "year", "value", "source_id"]]
-
-
-def _per_capita_computed(gdp: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
-    """GDP ÷ average of the year's opening and closing population, for single-source years only."""
-    gdp_years = _single_source_years(gdp)
-    pop_years = _single_source_years(pop)
-    years = sorted(y for y in gdp_years if y in pop_years and y - 1 in pop_years)
-    g = gdp[(gdp["province"] != NATIONAL) & gdp["year"].isin(years)].set_index(["province", "year"])["value"]
-    mean_pop = _mean_population(pop).set_index(["province", "year"])["value"].reindex(g.index)
-    value = g * 1e8 / (mean_pop * 1e4)
-    out = value.rename("value").reset_index()
-    # The 31 provinces together, as the national yardstick in the same vintage.
-    total = g.groupby("year").sum() * 1e8 / (mean_pop.groupby("year").sum() * 1e4)
-    agg = total.rename("value").reset_index().assign(province="31 provinces")
-    ne = g.index.get_level_values("province").isin(NORTHEAST)
-    ne_total = g[ne].groupby("year").sum() * 1e8 / (mean_pop[ne].groupby("year").sum() * 1e4)
-    ne_rows = ne_total.rename("value").reset_index().assign(province="Northeast")
-    return pd.concat([out, agg, ne_rows], ignore_index=True)[["province", "year", "value"]]
-
-
-def _relative_to_aggregate(frame: pd.DataFrame, aggregate: str = "31 provinces") -> pd.DataFrame:
-    base = frame[frame["province"] == aggregate][["year", "value"]].rename(columns={"value": "base"})
-    merged = frame[frame["province"] != aggregate].merge(base, on="year")
-    return merged.assign(value=100 * merged["value"] / merged["base"])[["province", "year", "value"]]
-
-
-def _rank(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rank of each province among the 31 (1 = highest), only in years where all 31 are present."""
-    provinces = frame[frame["province"] != NATIONAL]
-    complete = provinces.groupby("year")["province"].transform("nunique") == 31
-    ranked = provinces[complete].copy()
-    ranked["value"] = ranked.groupby("year")["value"].rank(ascending=False, method="min")
-    return ranked[["province", "year", "value"]]
-
-
-def _ratio(part: pd.DataFrame, whole: pd.DataFrame) -> pd.DataFrame:
-    """100 × part ÷ whole for the province-years present in both."""
-    merged = part.merge(whole, on=["province", "year"], suffixes=("_part", "_whole"))
-    return merged.assign(value=100 * merged["value_part"] / merged["value_whole"])[["province", "year", "value"]]
-
-
-def _ratio_of_sums(num: pd.DataFrame, den: pd.DataFrame, factor: float = 100) -> pd.DataFrame:
-    """factor × num ÷ den for each province, the Northeast and the 31 provinces together.
-
-    Only years in which all 31 figures of each series come from one source, so that the aggregates
-    (sum of numerators ÷ sum of denominators, not an average of ratios) add like with like.
-    """
-    years = sorted(_single_source_years(num) & _single_source_years(den))
-    n = num[(num["province"] != NATIONAL) & num["year"].isin(years)].set_index(["province", "year"])["value"]
-    d = den[(den["province"] != NATIONAL) & den["year"].isin(years)].set_index(["province", "year"])["value"]
-    d = d.reindex(n.index)
-    ne = n.index.get_level_values("province").isin(NORTHEAST)
-    parts = [
-        (factor * n / d).rename("value").reset_index(),
-        (factor * n.groupby("year").sum() / d.groupby("year").sum()).rename("value").reset_index()
-        .assign(province="31 provinces"),
-        (factor * n[ne].groupby("year").sum() / d[ne].groupby("year").sum()).rename("value").reset_index()
-        .assign(province="Northeast"),
-    ]
-    return pd.concat(parts, ignore_index=True)[["province", "year", "value"]]
-
-
-def _dependency(old: pd.DataFrame, young: pd.DataFrame) -> pd.DataFrame:
-    merged = old.merge(young, on=["province", "year"], suffixes=("_old", "_young"))
-    working = 100 - merged["value_young"] - merged["value_old"]
-    return merged.assign(value=100 * merged["value_old"] / working)[["province", "year", "value"]]
-
-
-def _components(inputs: dict[str, pd.DataFrame], column: str) -> pd.DataFrame:
-    from helpers.demography import components
-
-    parts = components(inputs["population_yearend"], inputs["natural_growth_rate"])
-    return parts.rename(columns={column: "value"})[["province", "year", "value"]]
-
-
-EDITION_ORDER = ("nbs_portal_2025", "nbs_portal_2021", "yearbook", "first_release")
-
-
-def _latest_edition(frame: pd.DataFrame, order: tuple[str, ...] = EDITION_ORDER) -> pd.DataFrame:
-    """For each province-year, the row of the most recent edition held (``order``, newest first).
-
-    Rows keep their ``vintage``, so a chart of the result draws each change of edition as a break.
-    """
-    rank = frame["vintage"].map({v: i for i, v in enumerate(order)})
-    if rank.isna().any():
-        unknown = sorted(frame.loc[rank.isna(), "vintage"].unique())
-        raise KeyError(f"no place in the edition order for vintage(s) {unknown}")
-    best = frame.assign(_rank=rank).sort_values("_rank").drop_duplicates(["province", "year"])
-    return best.drop(columns="_rank").sort_values(["province", "year"])
-
-
-DERIVED: dict[str, Derived] = {
-    "gdp_real_growth": Derived(
-        "Real GDP growth", "%",
-        "gdp_index − 100 (the index at comparable prices, preceding year = 100, minus 100)",
-        ("gdp_index",), lambda s: s["gdp_index"].assign(value=lambda f: (f["value"] - 100).round(6))[
-            ["province", "year", "value"]]),
-    "gdp_real_growth_latest": Derived(
-        "Real GDP growth, latest edition held", "%",
-        "gdp_index − 100, each province-year taken from the most recent edition that holds it: the NBS "
-        "portal series of 2025 (2016-2024), else that of 2021 (2000-2019), else a yearbook, else a first "
-        "release. Each row keeps its vintage: a change of edition is a break in the line, not a change in "
-        "growth",
-        ("gdp_index@all",),
-        lambda s: _latest_edition(s["gdp_index@all"]).assign(value=lambda f: (f["value"] - 100).round(6))[
-            ["province", "year", "value", "vintage"]],
-        vintage="per row"),
-    "gdp_per_capita_computed": Derived(
-        "GDP per capita computed from GDP and population", "yuan",
-        "gdp_nominal × 10^8 ÷ (average of the year-end population of the year and the year before, "
-        "population_yearend × 10^4); rows for the 31 provinces, the Northeast and the '31 provinces' "
-        "together; only "
-        "years in which all 31 GDP figures and all 62 population figures each come from one source",
-        ("gdp_nominal", "population_yearend"),
-        lambda s: _per_capita_computed(s["gdp_nominal"], s["population_yearend"]),
-        vintage="nbs_portal_2025"),
-    "gdp_per_capita_computed_relative": Derived(
-        "Computed GDP per capita relative to the 31 provinces together", "% of the 31-province level",
-        "100 × gdp_per_capita_computed of a province ÷ that of the 31 provinces together, same year",
-        ("gdp_nominal", "population_yearend"),
-        lambda s: _relative_to_aggregate(_per_capita_computed(s["gdp_nominal"], s["population_yearend"])),
-        vintage="nbs_portal_2025"),
-    "gdp_per_capita_computed_rank": Derived(
-        "Rank of computed GDP per capita among the 31 provinces", "rank (1 = highest)",
-        "rank of gdp_per_capita_computed among the 31 provinces in each year (ties share the better rank)",
-        ("gdp_nominal", "population_yearend"),
-        lambda s: _rank(_per_capita_computed(s["gdp_nominal"], s["population_yearend"]).query(
-            "province not in ['31 provinces', 'Northeast']")),
-        vintage="nbs_portal_2025"),
-    "gdp_nominal_northeast": Derived(
-        "GDP of the Northeast (Liaoning + Jilin + Heilongjiang), current prices", "100 million yuan",
-        "sum of gdp_nominal over the three provinces; only years where all three were read in the "
-        "same source (one vintage)",
-        ("gdp_nominal",), lambda s: _northeast_total(s["gdp_nominal"])),
-    "northeast_share_gdp": Derived(
-        "Northeast share of national GDP", "%",
-        "100 × (Liaoning + Jilin + Heilongjiang GDP) ÷ national GDP as published (gdp_nominal); "
-        "only years where all four figures come from the same source (one vintage)",
-        ("gdp_nominal",), lambda s: _share_of_national(s["gdp_nominal"])),
-    "gdp_share_of_provinces": Derived(
-        "Share of the 31 provinces' summed GDP (each province and the Northeast)", "%",
-        "100 × a province's GDP (or Liaoning + Jilin + Heilongjiang for the Northeast) ÷ sum of the 31 "
-        "provinces' GDP (gdp_nominal); only years where all 31 figures come from the same source (one "
-        "vintage). Provincial figures summed exceed national GDP, so these shares run a little lower "
-        "than shares of national GDP",
-        ("gdp_nominal",), lambda s: _shares_of_provinces(s["gdp_nominal"])),
-    "gdp_share_of_provinces_any_source": Derived(
-        "Share of the 31 provinces' summed GDP, in every year with 31 figures (sources may differ)", "%",
-        "as gdp_share_of_provinces, but in every year where all 31 provinces have a figure in gdp_nominal, "
-        "whatever its source. In the years that gdp_share_of_provinces leaves out (1993, 1995, 2000-2004), "
-        "29 or 30 figures come from one source and the rest from provincial yearbooks of a later vintage, "
-        "so the shares mix vintages: use them for the level and direction before 2006, not for small "
-        "year-to-year steps, and do not join them to the 2006-2024 vintage as one line",
-        ("gdp_nominal",), lambda s: _shares_of_provinces(s["gdp_nominal"], any_source=True)),
-    "population_65plus_share_survey": Derived(
-        "Share of the population aged 65 and over, from the annual sample survey", "%",
-        "100 × population_sample_survey_65plus ÷ population_sample_survey, same province and year (both "
-        "are counts in the NBS sample, so only their ratio is meaningful); no values in the census years "
-        "2010 and 2020, whose shares are in population_65plus_share",
-        ("population_sample_survey", "population_sample_survey_65plus"),
-        lambda s: _ratio(s["population_sample_survey_65plus"], s["population_sample_survey"])),
-    "old_age_dependency_ratio": Derived(
-        "Old-age dependency ratio at the census (people 65+ per 100 aged 15-64)", "per 100 aged 15-64",
-        "100 × share aged 65+ (population_65plus_share) ÷ (100 − share aged 0-14 (population_0_14_share) − "
-        "share aged 65+), same area and census year: 15-64 is what remains of 100 after the young and the "
-        "old, since the communiqué gives 15-59 and 60+ but no 15-64 column",
-        ("population_65plus_share", "population_0_14_share"),
-        lambda s: _dependency(s["population_65plus_share"], s["population_0_14_share"])),
-    "population_natural_increase": Derived(
-        "Natural increase of the population (births minus deaths)", "10,000 persons",
-        "natural_growth_rate ÷ 1000 × mean of the year-end population of the year and the year before "
-        "(population_yearend); only years where all three figures are published",
-        ("population_yearend", "natural_growth_rate"),
-        lambda s: _components(s, "natural")),
-    "population_net_migration_residual": Derived(
-        "Net migration, estimated as the residual of population change", "10,000 persons",
-        "change in population_yearend over the year − population_natural_increase; the residual also "
-        "absorbs any disagreement between the revised population series and the rates as first "
-        "published, so it is an estimate of net migration, not a count",
-        ("population_yearend", "natural_growth_rate"),
-        lambda s: _components(s, "migration")),
-    "trade_to_gdp": Derived(
-        "Foreign trade in goods relative to GDP (trade dependence)", "% of GDP",
-        "100 × trade_total ÷ gdp_nominal, same province and year; the Northeast and the 31 provinces "
-        "together divide summed trade by summed GDP; only years where all 31 figures of each series come "
-        "from one source. Trade is a gross flow and GDP a value added, so the ratio is an index of "
-        "openness, not a share of output",
-        ("trade_total", "gdp_nominal"), lambda s: _ratio_of_sums(s["trade_total"], s["gdp_nominal"])),
-    "fiscal_self_sufficiency": Derived(
-        "Fiscal self-sufficiency (budget revenue ÷ budget expenditure)", "%",
-        "100 × budget_revenue ÷ budget_expenditure, same province and year; the Northeast and the 31 "
-        "provinces together divide summed revenue by summed expenditure",
-        ("budget_revenue", "budget_expenditure"),
-        lambda s: _ratio_of_sums(s["budget_revenue"], s["budget_expenditure"])),
-    "central_transfers_share_of_expenditure": Derived(
-        "Central subsidies as a share of budget expenditure", "%",
-        "100 × central_transfers ÷ budget_expenditure, same province and year (gross subsidies)",
-        ("central_transfers", "budget_expenditure"),
-        lambda s: _ratio_of_sums(s["central_transfers"], s["budget_expenditure"])),
-    "central_transfers_to_gdp": Derived(
-        "Central subsidies relative to GDP", "% of GDP",
-        "100 × central_transfers ÷ gdp_nominal, same province and year (gross subsidies)",
-        ("central_transfers", "gdp_nominal"),
-        lambda s: _ratio_of_sums(s["central_transfers"], s["gdp_nominal"])),
-    "central_transfers_per_capita": Derived(
-        "Central subsidies per resident", "yuan per person",
-        "central_transfers × 10^8 ÷ (average of the year-end population of the year and the year before, "
-        "population_yearend × 10^4); aggregates divide summed subsidies by summed population",
-        ("central_transfers", "population_yearend"),
-        lambda s: _ratio_of_sums(s["central_transfers"], _mean_population(s["population_yearend"]), factor=1e4)),
-    "private_employment_per_100": Derived(
-        "Private and individual-business jobs per 100 residents", "per 100 residents",
-        "100 × private_employment ÷ population_yearend (both in 10,000 persons), same province and year; the "
-        "Northeast and the 31 provinces together divide summed jobs by summed population",
-        ("private_employment", "population_yearend"),
-        lambda s: _ratio_of_sums(s["private_employment"], s["population_yearend"])),
-    "private_share_of_registered_employment": Derived(
-        "Private share of registered non-farm employment", "%",
-        "100 × private_employment ÷ (private_employment + urban_unit_employment), same province and year; urban "
-        "units exclude private units, so the denominator is registered non-farm employment. Break in 2013, "
-        "when urban-unit employment was revised after the economic census",
-        ("private_employment", "urban_unit_employment"),
-        lambda s: _ratio_of_sums(s["private_employment"], _sum_of(s["private_employment"], s["urban_unit_employment"]))),
-    "state_unit_share_of_staff": Derived(
-        "Share of staff and workers employed by state-owned units", "%",
-        "100 × staff_workers_state ÷ staff_workers_total, same area and year (only where both are held: China "
-        "1993-2008, 12-13 provinces in 2007-2008)",
-        ("staff_workers_state", "staff_workers_total"),
-        lambda s: _ratio(s["staff_workers_state"], s["staff_workers_total"])),
-    "northeast_share_population": Derived(
-        "Northeast share of national year-end population", "%",
-        "100 × (Liaoning + Jilin + Heilongjiang population) ÷ national population (population_yearend); "
-        "only years where all four figures come from the same source (one vintage)",
-        ("population_yearend",), lambda s: _share_of_national(s["population_yearend"])),
-    "gdp_share_of_provinces_compendium": Derived(
-        "Share of the 31 provinces' summed GDP, 1978-2008 (60-year compendium vintage)", "%",
-        "as gdp_share_of_provinces, computed on gdp_nominal_compendium: one vintage for all 31 provinces "
-        "in every year 1978-2008. Not to be joined to gdp_share_of_provinces (2006-2024) as one line: "
-        "2006-2008 are in both and show the break",
-        ("gdp_nominal@compendium_2010",),
-        lambda s: _shares_of_provinces(s["gdp_nominal@compendium_2010"]), vintage="compendium_2010"),
-    "northeast_share_national_gdp_compendium": Derived(
-        "Northeast share of national GDP, 1978-2005 (60-year compendium edition)", "%",
-        "100 × (Liaoning + Jilin + Heilongjiang GDP in gdp_nominal_compendium) ÷ national GDP in the same "
-        "file (China Statistical Yearbook 2010, table 2-1, the same post-2008-census national series); the "
-        "measure the sources quote, beside gdp_share_of_provinces_compendium (a share of the provinces' sum)",
-        ("gdp_nominal@compendium_2010",),
-        lambda s: _northeast_over_national(s["gdp_nominal@compendium_2010"]), vintage="compendium_2010"),
-    "gdp_per_capita_computed_compendium_relative": Derived(
-        "Computed GDP per capita relative to the 31 provinces together, 1979-2008 (compendium vintage)",
-        "% of the 31-province level",
-        "as gdp_per_capita_computed_relative, computed on gdp_nominal_compendium and "
-        "population_yearend_compendium (average of the year's opening and closing population, so 1979 is "
-        "the first year). Before 2005 some provinces count registered, not resident, people (see the "
-        "population notes), which raises their per-head figure where many residents are unregistered "
-        "migrants and lowers it where registered people live elsewhere",
-        ("gdp_nominal@compendium_2010", "population_yearend@compendium_2010"),
-        lambda s: _relative_to_aggregate(_per_capita_computed(s["gdp_nominal@compendium_2010"],
-                                                              s["population_yearend@compendium_2010"])),
-        vintage="compendium_2010"),
-    "secondary_industry_share": Derived(
-        "Secondary industry's share of GDP, 2019-2024 (NBS portal vintage 2025)", "%",
-        "100 × secondary_industry_va (2025 vintage) ÷ gdp_nominal (the same 2025 vintage), same province "
-        "and year; the Northeast and the 31 provinces divide summed value added by summed GDP",
-        ("secondary_industry_va@nbs_portal_2025", "gdp_nominal"),
-        lambda s: _ratio_of_sums(s["secondary_industry_va@nbs_portal_2025"], s["gdp_nominal"]),
-        vintage="nbs_portal_2025"),
-    "secondary_industry_share_2021": Derived(
-        "Secondary industry's share of GDP, 2000-2019 (NBS portal vintage 2021)", "%",
-        "100 × secondary_industry_va ÷ gdp_nominal_portal_2021 (both of the 2021 vintage), same province "
-        "and year; aggregates divide sums. Not to be joined to secondary_industry_share (2019-2024) as one "
-        "line: 2019 is in both and shows the revision",
-        ("secondary_industry_va", "gdp_nominal@nbs_portal_2021"),
-        lambda s: _ratio_of_sums(s["secondary_industry_va"], s["gdp_nominal@nbs_portal_2021"]),
-        vintage="nbs_portal_2021"),
-    "gdp_per_capita_official_rank": Derived(
-        "Rank of official GDP per capita among the 31 provinces, 2019-2024 (as published, 2025 vintage)",
-        "rank (1 = highest)",
-        "rank of gdp_per_capita (NBS portal vintage 2025, as published) among the 31 provinces in each year "
-        "(ties share the better rank); beside gdp_per_capita_computed_rank, the book's own calculation",
-        ("gdp_per_capita@nbs_portal_2025",), lambda s: _rank(s["gdp_per_capita@nbs_portal_2025"]),
-        vintage="nbs_portal_2025"),
-    "gdp_per_capita_official_rank_2021": Derived(
-        "Rank of official GDP per capita among the 31 provinces, 2000-2019 (as published, 2021 vintage)",
-        "rank (1 = highest)",
-        "rank of gdp_per_capita (NBS portal vintage 2021, as published) among the 31 provinces in each year",
-        ("gdp_per_capita@nbs_portal_2021",), lambda s: _rank(s["gdp_per_capita@nbs_portal_2021"]),
-        vintage="nbs_portal_2021"),
-    "transfer_payments_share_of_expenditure": Derived(
-        "Central transfer payments as a share of budget expenditure", "%",
-        "100 × central_transfer_payments ÷ budget_expenditure, same province and year; the Northeast and "
-        "the 31 provinces together divide summed transfers by summed expenditure (2019-2024; transfer "
-        "payments exclude tax rebates)",
-        ("central_transfer_payments", "budget_expenditure"),
-        lambda s: _ratio_of_sums(s["central_transfer_payments"], s["budget_expenditure"])),
-    "transfer_payments_per_capita": Derived(
-        "Central transfer payments per resident", "yuan per person",
-        "central_transfer_payments × 10^8 ÷ (average of the year-end population of the year and the year "
-        "before, population_yearend × 10^4); aggregates divide summed transfers by summed population",
-        ("central_transfer_payments", "population_yearend"),
-        lambda s: _ratio_of_sums(s["central_transfer_payments"], _mean_population(s["population_yearend"]),
-                                 factor=1e4)),
-}
-
-
 def _series_resources(data_dir: Path) -> list[dict]:
     return [r for r in package(data_dir)["resources"] if r.get("dongbei", {}).get("kind") == "series"]
 
@@ -646,7 +263,7 @@ def series(id: str, data_dir: str | os.PathLike | None = None, *, vintage: str |
             raise KeyError(f"{id!r} is derived; its vintage is fixed by its inputs ({', '.join(DERIVED[id].inputs)})")
         spec = DERIVED[id]
         frame = spec.compute({name: series(name, base) for name in spec.inputs})
-        frame = frame.assign(unit=spec.unit, source_id="project", status="derived", note=spec.formula)
+        frame = frame.assign(unit=spec.unit, source_id="project", status="derived", note=spec.description)
         if "vintage" not in frame:  # a derived series may keep its inputs' vintage row by row
             frame = frame.assign(vintage=spec.vintage)
     else:
@@ -687,7 +304,7 @@ def indicators(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
         if len(inputs) < len(spec.inputs):
             continue  # an input series is not in the package yet
         frame = series(name, base)
-        rows.append({"id": name, "title": spec.title, "unit": spec.unit, "description": spec.formula,
+        rows.append({"id": name, "title": spec.title, "unit": spec.unit, "description": spec.description,
                      "coverage": coverage(frame), "sources": "derived from " + ", ".join(spec.inputs),
                      "kind": "derived", "status": status_counts(frame), "file": "",
                      "breaks": "inherits the breaks of " + ", ".join(spec.inputs)})
@@ -695,7 +312,7 @@ def indicators(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
                                        "kind", "status", "file", "breaks"])
 
 
-def incomplete_years(frame: pd.DataFrame, n: int = 31) -> pd.DataFrame:
+def incomplete_years(frame: pd.DataFrame, n: int = N_PROVINCES) -> pd.DataFrame:
     """Runs of years in which a series has rows but fewer than ``n`` provinces have a value.
 
     Columns ``start``, ``end`` (inclusive) and ``provinces`` (how many have a value in each of those years);
@@ -737,12 +354,6 @@ def csv_url(id: str, depth: int = 1) -> str:
     return "../" * depth + "data/" + file
 
 
-def northeast_total(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows for 'Northeast': the sum of the three provinces in years where all three come from one
-    source (one vintage); other years are left out, never patched from another source."""
-    return _northeast_total(frame)
-
-
 def vintage_table(id: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """One row per vintage of a published series: label, description, years, provinces, rows."""
     frame = series(id, data_dir, vintage=ALL_VINTAGES)
@@ -772,6 +383,6 @@ def vintage_break(id: str, old: str, new: str, data_dir: str | os.PathLike | Non
     ne = both[both.index.get_level_values("province").isin(NORTHEAST)]
     complete = ne.groupby(level="year").size() == len(NORTHEAST)
     ne_sum = ne.groupby(level="year").sum()[complete]
-    ne_sum.index = pd.MultiIndex.from_product([["Northeast"], ne_sum.index], names=["province", "year"])
+    ne_sum.index = pd.MultiIndex.from_product([[NORTHEAST_LABEL], ne_sum.index], names=["province", "year"])
     out = pd.concat([both, ne_sum]).reset_index()
     return out.assign(revision_pct=100 * (out["new"] / out["old"] - 1))

@@ -8,7 +8,7 @@ Registered through the entry point group ``myst_nb.mime_renderers`` (see ``pypro
   JavaScript. Its marks carry Vega-Lite's own descriptions (``aria-label``), which
   ``static/dongbei-charts.js`` shows as tooltips. Only a chart with parameters (sliders, dropdowns)
   also carries its spec, compiled to Vega at build time; the script loads the Vega runtime the site
-  serves itself (``helpers.sphinx_ext``) when such a chart comes into view or is touched, and swaps
+  serves itself (``helpers.site``) when such a chart comes into view or is touched, and swaps
   the picture for the live chart. No CDN is involved.
 * ipywidgets views do nothing on a static page (there is no kernel), so instead of loading a widget
   manager they are replaced by a note that says how to run the explorer live.
@@ -24,6 +24,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import altair
+import vl_convert
 from docutils import nodes
 
 VEGALITE_MIME = re.compile(r"^application/vnd\.vegalite\.v(\d+)[.+]json$")
@@ -49,9 +51,8 @@ RENDER_VERSION = 2  # bump when the way charts are compiled or drawn changes (in
 SVG_ID = re.compile(r'\bid="([^"]+)"')
 
 
-def _vl_version() -> str:
-    import altair
-
+def vegalite_version() -> str:
+    """The Vega-Lite minor version Altair writes specs for, e.g. '5.20'."""
     return ".".join(altair.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 
 
@@ -78,9 +79,7 @@ def has_params(spec: Any) -> bool:
 
 def _cached(kind: str, spec: dict[str, Any], make) -> str:
     """``make(spec)`` for a chart, stored under CACHE_DIR by a hash of the spec and the tool versions."""
-    import vl_convert
-
-    key = hashlib.sha256(json.dumps([kind, RENDER_VERSION, vl_convert.__version__, _vl_version(), spec],
+    key = hashlib.sha256(json.dumps([kind, RENDER_VERSION, vl_convert.__version__, vegalite_version(), spec],
                                     sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
     path = CACHE_DIR / f"{key}.{kind}"
     if path.exists():
@@ -95,8 +94,6 @@ def _cached(kind: str, spec: dict[str, Any], make) -> str:
 
 def static_svg(spec: dict[str, Any]) -> str:
     """The chart drawn to SVG at build time (offline), from its compiled Vega, ids made unique."""
-    import vl_convert
-
     svg = _cached("svg", fixed_width(spec), lambda s: vl_convert.vega_to_svg(json.loads(compiled_vega(spec))))
     prefix = "c" + hashlib.sha1(svg.encode()).hexdigest()[:8] + "-"
     ids = set(SVG_ID.findall(svg))
@@ -114,10 +111,8 @@ def compiled_vega(spec: dict[str, Any]) -> str:
     Legends at the bottom are stacked, not placed side by side: at a phone's width two legends in a
     row run past the chart's right edge.
     """
-    import vl_convert
-
     def compile_(s):
-        vega = vl_convert.vegalite_to_vega(s, vl_version=_vl_version())
+        vega = vl_convert.vegalite_to_vega(s, vl_version=vegalite_version())
         vega = json.loads(vega) if isinstance(vega, str) else vega
         legend = vega.setdefault("config", {}).setdefault("legend", {})
         legend.setdefault("layout", {"bottom": {"direction": "vertical", "anchor": "start"}})

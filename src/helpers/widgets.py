@@ -12,6 +12,9 @@ from collections.abc import Sequence
 import ipywidgets as w
 import pandas as pd
 
+from helpers import data
+from helpers.demography import PROJECTION_ASSUMPTIONS, project
+from helpers.regions import NORTHEAST
 from helpers.stats import LineFit, line_fit
 
 
@@ -96,8 +99,7 @@ class CompareExplorer(_Live):
     ``frames`` maps a label (title and unit) to a tidy series from :func:`helpers.data.series`.
     """
 
-    def __init__(self, frames: dict[str, pd.DataFrame], *, initial: Sequence[str] = ("Liaoning", "Jilin",
-                                                                                    "Heilongjiang")):
+    def __init__(self, frames: dict[str, pd.DataFrame], *, initial: Sequence[str] = NORTHEAST):
         self.frames = frames
         self.series = w.Dropdown(options=list(frames), description="Series")
         provinces = sorted(set().union(*(f["province"].unique() for f in frames.values())))
@@ -227,7 +229,7 @@ class RelationExplorer(_Live):
         text = (f"{fit.n} provinces; change in {html.escape(self.outcome.value)} from {start} to {end} "
                 f"against {html.escape(self.x_label)}: correlation {fit.r:+.2f}.")
         if self.fit.value:
-            ne = ", ".join(f"{p} {round(fit.residuals[p], 6) + 0.0:+.3g}" for p in ("Liaoning", "Jilin", "Heilongjiang")
+            ne = ", ".join(f"{p} {round(fit.residuals[p], 6) + 0.0:+.3g}" for p in NORTHEAST
                            if p in fit.residuals)
             text += (f" Fitted slope {fit.slope:+.3g} per unit of x. Northeast above (+) or below (−) "
                      f"the line: {ne or 'not in the sample'}.")
@@ -242,8 +244,6 @@ class IndicatorExplorer(w.VBox):
 
     def __init__(self, catalogue: pd.DataFrame, load=None, initial: str | None = None):
         if load is None:
-            from helpers import data
-
             load = data.series
         self.load = load
         self.titles = dict(zip(catalogue["id"], catalogue["title"] + " (" + catalogue["unit"] + ")"))
@@ -270,8 +270,6 @@ class ProjectionExplorer(_Live):
     """
 
     def __init__(self, bases: pd.DataFrame, *, end: int = 2050, initial: str = "Heilongjiang"):
-        from helpers.demography import PROJECTION_ASSUMPTIONS
-
         self.bases = bases.set_index("province")
         self.end = end
         names = list(self.bases.index)
@@ -287,8 +285,6 @@ class ProjectionExplorer(_Live):
         self._assemble((self.picker, self.fertility, self.migration, self.drift), (self.summary, self.note))
 
     def refresh(self) -> None:
-        from helpers.demography import project
-
         base = self.bases.loc[self.picker.value]
         self.path = project(base["population"], base["birth_rate"], base["death_rate"],
                             start=int(base["year"]), end=self.end, fertility=self.fertility.value,
@@ -373,8 +369,6 @@ class PolicyLens(w.VBox):
     def __init__(self, catalogue: pd.DataFrame, events: pd.DataFrame, load=None,
                  initial: str | None = None, province: str = "Northeast"):
         if load is None:
-            from helpers import data
-
             load = data.series
         self.load = load
         self.titles = dict(zip(catalogue["id"], catalogue["title"] + " (" + catalogue["unit"] + ")"))

@@ -1,24 +1,28 @@
-"""Shared machinery for the browser tests: a localhost server, Chromium, and page checks.
-
-Kept out of the test module so the benchmark script can reuse it.
+"""Headless-browser checks shared by the site tests, ``make handouts`` and ``make bench``: a localhost
+server, Debian's Chromium through Playwright, and checks of a loaded page (charts drawn, text cut off,
+tables too wide, accessibility, what the prose pastes).
 """
 
 from __future__ import annotations
 
+import email.utils
 import functools
+import gzip
+import hashlib
 import http.server
+import io
 import json
+import os
 import re
 import shutil
 import socketserver
-import subprocess
-import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
-REPO = Path(__file__).resolve().parents[1]
+from axe_playwright_python.sync_playwright import Axe
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -48,12 +52,6 @@ class _StaticHostHandler(_QuietHandler):
     """
 
     def send_head(self):
-        import email.utils
-        import gzip
-        import hashlib
-        import io
-        import os
-
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
@@ -138,27 +136,6 @@ def stored_charts(notebook: Path) -> int:
                for out in cell.get("outputs", []) if any(VEGALITE_OUTPUT.match(k) for k in out.get("data", {})))
 
 
-def build_fixture_book(dest: Path) -> Path:
-    """Build tests/fixtures/*.ipynb as a small book with the book's own _config.yml; return the site."""
-    src = dest / "src"
-    src.mkdir(parents=True)
-    for nb in (REPO / "tests" / "fixtures").glob("*.ipynb"):
-        shutil.copy2(nb, src / nb.name)
-    shutil.copy2(REPO / "_config.yml", src / "_config.yml")
-    shutil.copy2(REPO / "references.bib", src / "references.bib")
-    names = sorted(p.stem for p in src.glob("*.ipynb"))
-    toc = "format: jb-book\nroot: " + names[0] + "\n"
-    if names[1:]:
-        toc += "chapters:\n" + "".join(f"  - file: {n}\n" for n in names[1:])
-    (src / "_toc.yml").write_text(toc, encoding="utf-8")
-    jb = Path(sys.executable).with_name("jupyter-book")
-    run = subprocess.run([str(jb), "build", str(src), "--builder", "html", "-W", "-n", "--keep-going"],
-                         capture_output=True, text=True)
-    if run.returncode != 0:
-        raise AssertionError(f"fixture book failed to build:\n{run.stdout[-4000:]}\n{run.stderr[-4000:]}")
-    return src / "_build" / "html"
-
-
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
@@ -233,8 +210,6 @@ def tables_too_wide(page, scroll_box_ok: bool) -> list[str]:
 
 
 def severe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
     results = Axe().run(page).response["violations"]
     return [f"{v['id']} ({v['impact']}): {v['help']} - e.g. {v['nodes'][0]['target']}"
             for v in results if v.get("impact") in SEVERE]
