@@ -95,11 +95,11 @@ test-build:
 
 test-site:
 	@echo "==> [test 4/4] the built site (and a fixture book) in headless Chromium"
-	@$(BIN)/python -m pytest -q tests/test_site.py -m site -p no:cacheprovider
+	@$(BIN)/python -m pytest -q tests/test_site.py tests/test_readable.py -m site -p no:cacheprovider
 
 # The runtime's wheels at the locked versions, for the offline Colab-path test (tests/test_colab_path.py).
 WHEELHOUSE := _build/wheelhouse
-$(WHEELHOUSE)/.done: requirements-lock.txt pyproject.toml $(STAMP)
+$(WHEELHOUSE)/.done: requirements-lock.txt pyproject.toml tests/cffconvert-requirements.txt $(STAMP)
 	@echo "==> [setup] downloading the reader's runtime wheels into $(WHEELHOUSE) (pip cache helps)"
 	@$(BIN)/python scripts/wheelhouse.py $(WHEELHOUSE)
 	@touch $@

@@ -4,12 +4,14 @@ Usage: python scripts/wheelhouse.py DIR
 
 ``tests/test_colab_path.py`` installs the book's package into a fresh virtual environment from DIR with
 ``pip --no-index`` (no network at test time), as Colab's first cell would from PyPI: the runtime
-dependencies declared in pyproject.toml and ipykernel (the kernel Colab already has). Run by
+dependencies declared in pyproject.toml and ipykernel (the kernel Colab already has). It also builds the
+wheels of tests/cffconvert-requirements.txt for tests/test_citation.py. Run by
 ``make wheelhouse`` (part of ``make test``); pip's cache makes a second run quick.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -42,7 +44,15 @@ def main(target: str) -> int:
     if done.returncode:
         print(f"wheelhouse: pip download failed ({' '.join(cmd)})", file=sys.stderr)
         return done.returncode
-    print(f"==> [wheelhouse] {len(list(out.glob('*.whl')))} wheels in {out}")
+    # cffconvert (tests/test_citation.py) lives in its own environment: its jsonschema<4 conflicts with the lock.
+    cff = out / "cffconvert"
+    cmd = [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
+           "--wheel-dir", str(cff), "-r", str(REPO / "tests" / "cffconvert-requirements.txt")]
+    done = subprocess.run(cmd, env={**os.environ, "PIP_CONFIG_FILE": os.devnull})
+    if done.returncode:
+        print(f"wheelhouse: pip wheel failed ({' '.join(cmd)})", file=sys.stderr)
+        return done.returncode
+    print(f"==> [wheelhouse] {len(list(out.glob('*.whl')))} wheels in {out}, {len(list(cff.glob('*.whl')))} in {cff}")
     return 0
 
 
