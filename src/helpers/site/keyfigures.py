@@ -83,11 +83,12 @@ def sentences(nb: dict, values: dict[str, str]) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _series() -> dict[str, tuple[str, str | None]]:
-    """{series id: (title, CSV path in the site or None for a derived series)}."""
+    """{series id: (title, its CSV in the site, or the data appendix for a derived series)}."""
     from helpers.data import DERIVED, package
 
     named = {r["name"]: (r.get("title") or r["name"], "data/" + r["path"]) for r in package()["resources"]}
-    named.update({name: (d.title, None) for name, d in DERIVED.items()})
+    # A derived series has no CSV of its own: it links to its entry in the data appendix (formula, inputs).
+    named.update({name: (d.title, "appendix/data.html") for name, d in DERIVED.items()})
     return named
 
 
