@@ -25,7 +25,7 @@ HEADER = re.compile(r"^figure\s+value\s+source\s*\n(-+)(\s+)(-+)(\s+)(-+)\s*\n",
 GLUE = re.compile(r"\{glue(?::text)?\}`([^`]+)`")
 ROLE = re.compile(r"\{(?:term|abbr)\}`([^`<]*?)(?:\s*<[^>]*>)?`")
 DROP = re.compile(r"\s*\{(?:cite(?::[pt])?|claim|numref|ref|doc)\}`[^`]*`")
-SENTENCE = re.compile(r"(?<=[.!?;:])\s+(?=[A-Z(\"“])")
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"“])")
 SERIES_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 
 
@@ -69,15 +69,12 @@ def sentences(nb: dict, values: dict[str, str]) -> dict[str, str]:
         for paragraph in re.split(r"\n\s*\n", text):
             if paragraph.lstrip().startswith(("#", "```", ":::", "|")):
                 continue
-            for sentence in SENTENCE.split(" ".join(paragraph.split())):
-                ids = GLUE.findall(sentence)
-                if not ids:
-                    continue
-                plain = DROP.sub("", sentence)
-                plain = ROLE.sub(lambda m: m.group(1).strip(), plain)
-                plain = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", plain).replace("**", "").replace("*", "")
-                for name in ids:
-                    found.setdefault(name, plain)
+            plain = DROP.sub("", " ".join(paragraph.split()))
+            plain = ROLE.sub(lambda m: m.group(1).strip(), plain)
+            plain = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", plain).replace("**", "").replace("*", "")
+            for sentence in SENTENCE.split(plain):
+                for name in GLUE.findall(sentence):
+                    found.setdefault(name, sentence)
     return {name: GLUE.sub(lambda m: values.get(m.group(1), m.group(1)), s) for name, s in found.items()}
 
 
