@@ -80,7 +80,7 @@ test: setup system-deps wheelhouse
 
 test-unit:
 	@echo "==> [test 1/4] helpers and data: unit, schema, cross-check and bad-input tests"
-	@$(BIN)/python -m pytest -q tests -m "not site" -p no:cacheprovider
+	@$(BIN)/python -m pytest -q tests -m "not site" -p no:cacheprovider --durations=6
 
 test-notebooks:
 	@echo "==> [test 2/4] nbval: re-run every notebook and compare with its stored outputs"
