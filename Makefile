@@ -12,7 +12,7 @@ HTML   := _build/html
 NOTEBOOKS := $(wildcard chapters/*.ipynb appendix/*.ipynb teaching/*.ipynb)
 PORT   ?= 8000
 
-.PHONY: help setup system-deps book book-instructor handouts audit lint test test-unit test-notebooks test-build test-site execute serve clean bench lock
+.PHONY: help setup wheelhouse system-deps book book-instructor handouts audit lint test test-unit test-notebooks test-build test-site execute serve clean bench lock
 
 help:
 	@echo "make book     set up .venv (if needed) and build the site into $(HTML)"
@@ -80,7 +80,7 @@ audit: setup
 
 # ---- tests ------------------------------------------------------------------
 # Every target sets up what it needs, so each works on a fresh clone.
-test: setup system-deps
+test: setup system-deps wheelhouse
 	@$(MAKE) --no-print-directory lint test-unit test-notebooks test-build test-site
 	@echo "==> [test] all tests passed"
 
@@ -91,7 +91,7 @@ lint: setup
 
 test-unit: setup
 	@echo "==> [test 1/4] helpers and data: unit, schema, cross-check and bad-input tests"
-	@$(BIN)/python -m pytest -q tests -m "not site" -p no:cacheprovider
+	@$(BIN)/python -m pytest -q tests -m "not site" -p no:cacheprovider --durations=6
 
 test-notebooks: setup
 	@echo "==> [test 2/4] nbval: re-run every notebook and compare with its stored outputs"
@@ -107,7 +107,16 @@ test-build: setup
 # On a fresh clone (no site yet) the site is built first; `make test` has just built it strictly.
 test-site: setup system-deps $(HTML)/index.html
 	@echo "==> [test 4/4] the built site (and a fixture book) in headless Chromium"
-	@$(BIN)/python -m pytest -q tests/test_site.py -m site -p no:cacheprovider
+	@$(BIN)/python -m pytest -q tests/test_site.py tests/test_readable.py -m site -p no:cacheprovider
+
+# The runtime's wheels at the locked versions, for the offline Colab-path test (tests/test_colab_path.py).
+WHEELHOUSE := _build/wheelhouse
+$(WHEELHOUSE)/.done: requirements-lock.txt pyproject.toml tests/cffconvert-requirements.txt $(STAMP)
+	@echo "==> [setup] downloading the reader's runtime wheels into $(WHEELHOUSE) (pip cache helps)"
+	@$(BIN)/python scripts/wheelhouse.py $(WHEELHOUSE)
+	@touch $@
+
+wheelhouse: $(WHEELHOUSE)/.done
 
 # ---- notebooks --------------------------------------------------------------
 execute: setup

@@ -117,7 +117,7 @@ def test_renderer_draws_vegalite_at_build_time_and_turns_widgets_into_a_note():
     assert compiled["$schema"].endswith("vega/v5.json") or "vega/v" in compiled["$schema"]
     assert compiled["description"] == "closes </script> early?"
     note = render.OfflineMimeRenderer.handle_mime(None, Data(render.WIDGET_VIEW_MIME, {}), False)
-    assert "Live explorer" in note[0].astext()
+    assert "Run this explorer" in note[0].astext()  # one line, with launch links when the page is known
     assert render.OfflineMimeRenderer.handle_mime(None, Data("text/plain", "x"), False) is None
 
 

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import json
 from pathlib import Path
 
 import pytest
@@ -106,8 +107,9 @@ def check_page(browser, url: str, page_name: str, notebook: Path | None, shot_pr
                 # A chart whose spec cut the page short (or was lost) leaves fewer figures than outputs.
                 expected = sitecheck.stored_charts(notebook)
                 assert len(charts) == expected, f"{page_name}: {len(charts)} charts on the page, {expected} in the notebook"
+                flat = " ".join(text.split())  # HTML collapses runs of spaces in the prose
                 for name, value in sitecheck.glued_figures(notebook).items():
-                    assert value in text, f"{page_name}: glued figure {name} = {value!r} not in the page text"
+                    assert " ".join(value.split()) in flat, f"{page_name}: glued figure {name} = {value!r} not in the page text"
             assert not cut, f"{page_name} ({viewport}): chart text cut off at the figure's edge: {cut}"
             assert not wide, f"{page_name} ({viewport}): tables wider than the window: {wide}"
             violations = sitecheck.severe_violations(page)
@@ -180,16 +182,42 @@ def test_a_chart_note_cannot_cut_a_page_short_and_a_spec_that_does_not_parse_fai
             assert any("not valid JSON" in m for m in page.problems["console"]), page.problems["console"]
 
 
-def test_student_site_folds_solutions_and_instructor_edition_opens_them(tmp_path):
-    """Student pages keep every solution in a closed dropdown; the instructor build shows them open."""
+def test_student_site_has_no_solutions_and_instructor_edition_opens_them(tmp_path):
+    """Student pages hold no solution: not on the page, not in the search index, not in the notebook
+    offered for download; the instructor build shows every solution open."""
+    from sphinx.search.en import SearchEnglish
+
+    from helpers.site.editions import without_solutions
+
     student = [p for p in BOOK.glob("chapters/*.html")]
     assert student, "no chapter pages in the built book"
+    index = json.loads(re.search(r"Search\.setIndex\((.*)\)\s*$", (BOOK / "searchindex.js").read_text(
+        encoding="utf-8"), re.S).group(1))
+    stem = SearchEnglish({}).stem
     for page in student:
         html = page.read_text(encoding="utf-8")
-        solutions = re.findall(r'<div class="solution[^"]*"', html)
-        assert len(solutions) >= 3, f"{page.name}: fewer than three exercise solutions"
-        assert all("dropdown" in s for s in solutions), f"{page.name}: a solution is not folded away"
-        assert "Instructor edition" not in html
+        assert not re.findall(r'<div class="solution[^"]*"', html), f"{page.name}: a solution is on the student page"
+        assert "Solution to" not in html and "Instructor edition" not in html
+        notebook = REPO / "chapters" / page.with_suffix(".ipynb").name
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        kept = without_solutions(cells)
+        assert len(kept) < len(cells), f"{notebook.name}: no solutions to test"
+        # Words only the solutions use must not lead the site's search to this page.
+        text_of = lambda c: "".join(c["source"]) + json.dumps(c.get("outputs", []))
+        # Compared as the search index stores them (stems), so "counted" is not looked for where "counts" stays.
+        stems = lambda cs, kinds, n=5: {stem(w.lower()) for c in cs if c["cell_type"] in kinds
+                                        for w in re.findall(rf"[A-Za-z]{{{n},}}", text_of(c))}
+        on_page = {stem(w.lower()) for w in re.findall(r"[A-Za-z]+", re.sub(r"<[^>]+>", " ", html))}
+        only_in_solutions = stems(cells, {"markdown"}) - stems(kept, {"markdown", "code"}, 1) - on_page
+        assert only_in_solutions, f"{notebook.name}: no words unique to the solutions to look for"
+        doc = index["docnames"].index(f"chapters/{page.stem}")
+        found = [w for w in sorted(only_in_solutions)
+                 if doc in (lambda t: t if isinstance(t, list) else [t])(index["terms"].get(w, []))]
+        assert not found, f"{page.name}: the search index finds solution words on this page: {found[:10]}"
+        download = BOOK / "_sources" / "chapters" / notebook.name
+        if download.exists():
+            text = download.read_text(encoding="utf-8")
+            assert "{solution" not in text, f"{download}: the downloadable notebook holds solutions"
     env = {**os.environ, "DONGBEI_INSTRUCTOR": "1"}
     jb = Path(sys.executable).parent / "jupyter-book"
     subprocess.run([str(jb), "build", str(REPO), "--builder", "html", "--path-output", str(tmp_path)],
@@ -213,13 +241,14 @@ def test_claims_table_filters_in_the_browser(browser, book_url):
         page.select_option("select[data-column='verdict']", "error")
         errors = page.locator("div.dongbei-claims tbody tr:not([hidden])").count()
         assert 0 < errors < total and count.inner_text() == f"{errors} of {total} claims shown"
-        assert all(v == "error" for v in page.locator("tbody tr:not([hidden])").evaluate_all(
+        assert all(v == "error" for v in page.locator("div.dongbei-claims tbody tr:not([hidden])").evaluate_all(
             "rows => rows.map(r => r.dataset.verdict)"))
         page.click("button.claims-reset")
         page.fill("input.claims-search", "Heilongjiang")
         found = page.locator("div.dongbei-claims tbody tr:not([hidden])").count()
         assert 0 < found < total
-        assert all("heilongjiang" in t.lower() for t in page.locator("tbody tr:not([hidden])").all_inner_texts())
+        assert all("heilongjiang" in t.lower()
+                   for t in page.locator("div.dongbei-claims tbody tr:not([hidden])").all_inner_texts())
         assert not page.problems["console"] and not page.problems["foreign"]
 
 

@@ -76,13 +76,23 @@ TITLE_WRAP = 40  # characters per title line: fits a 360 px phone screen at the 
 NODE_WRAP = 16  # characters per line of a concept-map label
 AXIS_WRAP = 28  # characters per axis-title line under horizontal bars, whose plot starts after the labels
 THEME = "dongbei"
+# Charts are stored at a fixed width: a ``"container"`` width makes JupyterLab re-measure the chart whenever
+# the notebook's layout moves, and can lock the tab. 360 px is a phone's text column; the site draws the
+# same spec at this width and scales the picture to its column (helpers.render, static/dongbei.css).
+CHART_WIDTH = 360
+# JupyterLab 4 draws a stored chart with the Vega-Lite it bundles (5.6.1 in JupyterLab 4.6) and warns when
+# a spec names a newer one (Altair 5.5 writes 5.20.1). The book's charts use nothing newer, and
+# tests/test_jupyterlab.py opens every notebook in JupyterLab and checks that each chart is drawn, so the
+# stored spec names the version JupyterLab has. The site compiles every spec with Altair's own version.
+VEGALITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.6.1.json"
 
 
 @alt.theme.register(THEME, enable=True)
 def dongbei_theme() -> alt.theme.ThemeConfig:
-    """The house theme: light card, CJK-capable fonts, width that follows the page."""
+    """The house theme: light card, CJK-capable fonts, a fixed width (axes and legend included)."""
     return {
-        "width": "container",
+        "width": CHART_WIDTH,
+        "autosize": {"type": "fit-x", "contains": "padding"},
         "height": 260,
         "background": PALETTE["white"],
         "config": {
@@ -100,9 +110,23 @@ def dongbei_theme() -> alt.theme.ThemeConfig:
     }
 
 
+def _mimetype(spec: dict, **metadata):
+    """Altair's ``mimetype`` renderer, with the spec naming :data:`VEGALITE_SCHEMA`."""
+    from altair.utils.display import default_renderer_base
+    from altair.vegalite.v5.display import DEFAULT_DISPLAY, VEGALITE_MIME_TYPE
+
+    return default_renderer_base({**spec, "$schema": VEGALITE_SCHEMA}, VEGALITE_MIME_TYPE, DEFAULT_DISPLAY,
+                                 **metadata)
+
+
+alt.renderers.register(THEME, _mimetype)
+
+
 def _use_renderer() -> None:
-    # Colab needs its own renderer; everywhere else keep the plain Vega-Lite mime output.
-    alt.renderers.enable("colab" if "google.colab" in sys.modules else "mimetype")
+    # Colab draws no Vega-Lite mime output itself: Altair's colab renderer loads Vega in the page there (the
+    # first cell of every notebook installs this package in Colab, so this branch runs). Everywhere else the
+    # plain Vega-Lite mime output, which JupyterLab draws natively and the site renders offline.
+    alt.renderers.enable("colab" if "google.colab" in sys.modules else THEME)
 
 
 _use_renderer()

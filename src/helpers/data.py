@@ -30,7 +30,38 @@ __all__ = ["DERIVED", "NATIONAL", "NORTHEAST", "DataError", "Derived", "claims",
            "status_counts", "timeline", "validate", "vintage_break", "vintage_table", "vintages"]
 
 REPO_DIR = Path(__file__).resolve().parents[2]
-DATA_DIR = Path(os.environ.get("DONGBEI_DATA_DIR", REPO_DIR / "data"))
+DISTRIBUTION = "dongbei-helpers"  # the package's name on pip (pyproject.toml)
+INSTALLED_DATA = "share/dongbei-helpers/data"  # where a built wheel installs data/ (pyproject data-files)
+
+
+def _installed_data_dir() -> Path | None:
+    """The copy of data/ installed with the package (``pip install`` of a wheel, as in Colab), if any."""
+    from importlib import metadata
+
+    try:
+        files = metadata.distribution(DISTRIBUTION).files or []
+    except metadata.PackageNotFoundError:
+        return None
+    for file in files:
+        if file.name == "datapackage.json" and file.as_posix().endswith(f"{INSTALLED_DATA}/datapackage.json"):
+            return Path(file.locate()).parent
+    return None
+
+
+def find_data_dir() -> Path:
+    """Where the book's data are, first match wins: ``$DONGBEI_DATA_DIR``; the checkout's ``data/`` (an
+    editable install, the book's own build); the copy a non-editable install put beside the package.
+    If none holds ``datapackage.json`` the checkout's path is returned and :func:`package` says what is
+    missing and where it looked."""
+    if os.environ.get("DONGBEI_DATA_DIR"):
+        return Path(os.environ["DONGBEI_DATA_DIR"])
+    checkout = REPO_DIR / "data"
+    if (checkout / "datapackage.json").exists():
+        return checkout
+    return _installed_data_dir() or checkout
+
+
+DATA_DIR = find_data_dir()
 SERIES_COLUMNS = ["province", "year", "value", "unit", "source_id", "status"]
 ALL_VINTAGES = "all"
 MAX_ERRORS_SHOWN = 10
@@ -50,7 +81,12 @@ def package(data_dir: str | os.PathLike | None = None) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DataError(f"{path}: no data package descriptor found") from None
+        raise DataError(
+            f"{path}: no data package descriptor found. The book's data (data/datapackage.json and the CSV "
+            f"files it lists) are in neither $DONGBEI_DATA_DIR, the repository checkout ({REPO_DIR / 'data'}), "
+            f"nor an installed copy of the {DISTRIBUTION!r} package ({INSTALLED_DATA}). Run the notebook's "
+            "first cell (it installs the package with its data), or set DONGBEI_DATA_DIR to a folder "
+            "holding data/.") from None
     except json.JSONDecodeError as exc:
         raise DataError(f"{path}: line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})") from None
 

@@ -18,7 +18,20 @@ from ast import literal_eval
 from dataclasses import dataclass
 
 import humanize
-from myst_nb import glue
+
+try:
+    from myst_nb import glue
+except ImportError:  # a reader's environment (Colab, Binder) has no need for the book's builder
+
+    def glue(name: str, variable, display: bool = True) -> None:
+        """What ``myst_nb.glue`` stores (the same output), without installing Sphinx to run a notebook."""
+        from IPython.core.formatters import format_display_data
+        from IPython.display import display as ipy_display
+
+        mimebundle, metadata = format_display_data(variable)
+        prefix = "" if display else "application/papermill.record/"
+        metadata["scrapbook"] = dict(name=name, mime_prefix=prefix)
+        ipy_display({prefix + k: v for k, v in mimebundle.items()}, raw=True, metadata=metadata)
 
 
 class Text(str):

@@ -35,13 +35,25 @@ WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 VEGALITE_MAJOR = altair.SCHEMA_VERSION.lstrip("v").split(".")[0]
 KNOWN_VEGALITE = [f"application/vnd.vegalite.v{VEGALITE_MAJOR}{sep}json" for sep in (".", "+")]
 
-WIDGET_NOTE = (
-    '<div class="admonition note dongbei-widget-note">'
-    '<p class="admonition-title">Live explorer (runs in a notebook)</p>'
-    "<p>This control needs a running Python kernel, so it does nothing on the static site. "
-    "Open the notebook with the launch or download buttons at the top of the page to use it; "
-    "the chart above shows the same data for site readers.</p></div>"
-)
+def launch_links(repository: str, branch: str, path: str, binderhub: str = "https://mybinder.org",
+                 colab: str = "https://colab.research.google.com") -> dict[str, str]:
+    """Binder and Colab links that open one notebook of the repository (the same as the page's launch
+    buttons); ``repository`` is its public https URL, ``path`` the notebook's path in it."""
+    repo = repository.rstrip("/").removesuffix(".git").split("github.com/", 1)[-1]
+    return {"Binder": f"{binderhub.rstrip('/')}/v2/gh/{repo}/{branch}?urlpath=lab/tree/{path}",
+            "Colab": f"{colab.rstrip('/')}/github/{repo}/blob/{branch}/{path}"}
+
+
+def widget_note(links: dict[str, str] | None = None) -> str:
+    """What a live explorer becomes on the static site: one line with links that run it in a notebook."""
+    if not links:
+        return ('<p class="dongbei-widget-note">Run this explorer in the notebook (launch buttons at the top '
+                "of the page).</p>")
+    anchors = " or ".join(f'<a href="{html.escape(url)}">{html.escape(name)}</a>' for name, url in links.items())
+    return f'<p class="dongbei-widget-note">Run this explorer: open the notebook in {anchors}.</p>'
+
+
+WIDGET_NOTE = widget_note()
 
 
 # Charts whose width follows their container are drawn at the width of a phone's text column; CSS
@@ -136,9 +148,61 @@ def script_json(payload: str) -> str:
     return payload.translate(JSON_IN_HTML)
 
 
-def chart_html(spec: dict[str, Any]) -> str:
+# Every chart is also drawn for a slide (16:9) at build time, offline, by the same vl-convert: SVG, and PNG at
+# SLIDE_SCALE x SLIDE (1600 x 900 px), linked under the chart. A compound chart (concatenated or faceted
+# views) keeps its own layout and is drawn at the same scale.
+SLIDE = (800, 450)
+SLIDE_SCALE = 2
+SLIDE_DIR = "_charts"  # in the site: <site>/_charts/<key>.svg and .png (copied by publish_slides)
+COMPOUND = ("hconcat", "vconcat", "concat", "facet", "repeat")
+
+
+def slide_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec at slide size: the whole chart, title and legend included, fits SLIDE."""
+    if any(k in spec for k in COMPOUND):
+        return spec
+    width, height = SLIDE
+    return {**spec, "width": width, "height": height, "autosize": {"type": "fit", "contains": "padding"}}
+
+
+def slide_files(spec: dict[str, Any]) -> str:
+    """Draw the chart for a slide (SVG and PNG) into CACHE_DIR/slides unless already there; return the key."""
+    slide = slide_spec(spec)
+    key = hashlib.sha256(json.dumps(["slide", RENDER_VERSION, SLIDE_SCALE, vl_convert.__version__,
+                                     vegalite_version(), slide], sort_keys=True, ensure_ascii=False
+                                    ).encode()).hexdigest()[:32]
+    folder = CACHE_DIR / "slides"
+    folder.mkdir(parents=True, exist_ok=True)
+    for suffix, make in (("svg", lambda: vl_convert.vegalite_to_svg(slide, vl_version=vegalite_version()).encode()),
+                         ("png", lambda: vl_convert.vegalite_to_png(slide, vl_version=vegalite_version(),
+                                                                    scale=SLIDE_SCALE))):
+        path = folder / f"{key}.{suffix}"
+        if not path.exists():
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(make())
+            tmp.replace(path)
+    return key
+
+
+def publish_slides(outdir: Path) -> int:
+    """``build-finished``: copy the slide files the written pages link to into ``<site>/_charts``."""
+    pattern = re.compile(rf'{SLIDE_DIR}/([0-9a-f]{{32}}\.(?:svg|png))"')
+    wanted = {name for page in Path(outdir).rglob("*.html")
+              for name in pattern.findall(page.read_text(encoding="utf-8"))}
+    target = Path(outdir) / SLIDE_DIR
+    target.mkdir(exist_ok=True)
+    for name in wanted:
+        source = CACHE_DIR / "slides" / name
+        if not source.exists():
+            raise FileNotFoundError(f"{source}: a page links this slide file but the build did not draw it")
+        (target / name).write_bytes(source.read_bytes())
+    return len(wanted)
+
+
+def chart_html(spec: dict[str, Any], root: str = "") -> str:
     """The HTML for one Vega-Lite spec: the chart drawn at build time, plus the live spec if it has
-    parameters (drawn by dongbei-charts.js when it comes into view)."""
+    parameters (drawn by dongbei-charts.js when it comes into view), and under it the links to the data
+    and to the chart drawn for a slide (``root``: the way from the page to the site's root, e.g. "../")."""
     description = spec.get("description") or ""
     meta = (spec.get("usermeta") or {}).get("dongbei") or {}
     live = has_params(spec)
@@ -149,9 +213,15 @@ def chart_html(spec: dict[str, Any]) -> str:
         parts.append('<div class="dongbei-vega-controls"></div>')
         parts.append(f'<script type="application/json" class="dongbei-vega-spec">'
                      f'{script_json(compiled_vega(spec))}</script>')
+    links = []
     if meta.get("data_url"):
         label = meta.get("data_label") or "Download the data behind this chart (CSV)"
-        parts.append(f'<figcaption><a href="{html.escape(meta["data_url"])}">{html.escape(label)}</a></figcaption>')
+        links.append(f'<a href="{html.escape(meta["data_url"])}">{html.escape(label)}</a>')
+    key = slide_files(spec)
+    width, height = (n * SLIDE_SCALE for n in SLIDE)
+    links.append(f'<span class="dongbei-slide-links">For a slide: <a href="{root}{SLIDE_DIR}/{key}.svg" download>SVG</a>'
+                 f' · <a href="{root}{SLIDE_DIR}/{key}.png" download>PNG ({width}×{height} px)</a></span>')
+    parts.append(f'<figcaption>{"<br>".join(links)}</figcaption>')
     parts.append("</figure>")
     return "".join(parts)
 
@@ -171,9 +241,35 @@ class OfflineMimeRenderer:
             spec = data.content
             if isinstance(spec, (str, bytes)):
                 spec = json.loads(spec)
-            node = nodes.raw("", chart_html(spec), format="html")
+            node = nodes.raw("", chart_html(spec, _root(renderer)), format="html")
             node["classes"] += ["output", "dongbei-vega-output"]
             return [node]
         if data.mime_type == WIDGET_VIEW_MIME:
-            return [nodes.raw("", WIDGET_NOTE, format="html")]
+            return [nodes.raw("", widget_note(_launch(renderer)), format="html")]
         return None
+
+
+def _env(renderer):
+    return getattr(getattr(renderer, "renderer", None), "sphinx_env", None)
+
+
+def _root(renderer) -> str:
+    """From the page being written to the site's root ("" for a page at the root, "../" one folder down)."""
+    env = _env(renderer)
+    return "../" * env.docname.count("/") if env is not None else ""
+
+
+def _launch(renderer) -> dict[str, str] | None:
+    """The page's notebook in Binder and Colab, from the book's repository and launch settings."""
+    env = _env(renderer)
+    if env is None:
+        return None
+    options = env.config.html_theme_options or {}
+    repository, launch = options.get("repository_url"), options.get("launch_buttons") or {}
+    if not repository:
+        return None
+    path = "/".join(p for p in (options.get("path_to_docs", "").strip("/"),
+                                 str(env.doc2path(env.docname, False))) if p)
+    return launch_links(repository, options.get("repository_branch") or "main", path,
+                        launch.get("binderhub_url") or "https://mybinder.org",
+                        launch.get("colab_url") or "https://colab.research.google.com")

@@ -3,7 +3,9 @@
 - ``assets``: offline assets (house files, favicon, the self-hosted Vega bundle, trimmed icon fonts);
 - ``css``: unused CSS rules removed from the theme's and extensions' stylesheets;
 - ``claims``: the ``{claim}`` role and the sources audit's filter script;
-- ``editions``: the instructor edition (solutions open, a banner on every page);
+- ``editions``: the student site without solutions; the instructor edition (solutions open, a banner);
+- ``keyfigures``: the printed Key figures table as a reader's table (value, sentence, linked source);
+- ``meta``: a description for every page (front matter, else its first paragraph);
 - ``publish``: the data package published at ``<site>/data/``;
 - ``cleanup``: lighter, more accessible pages (tables as cards on phones, plain folded code, scripts);
 - ``guard``: no notebook stored with a traceback is published.
@@ -19,7 +21,8 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import roles
 
-from helpers.site import assets, claims, cleanup, css, editions, guard, publish
+from helpers import render
+from helpers.site import assets, claims, cleanup, css, editions, guard, keyfigures, meta, publish
 from helpers.site.assets import STATIC_DIR, vega_bundle_name, vegalite_version
 from helpers.site.cleanup import STACK_CLASS, _label_table
 from helpers.site.editions import instructor
@@ -36,6 +39,8 @@ def finish_site(app, exception) -> None:
         return
     outdir = Path(app.outdir)
     publish.publish_data(outdir)
+    editions.strip_downloads(outdir)
+    render.publish_slides(outdir)
     cleanup.finish_pages(outdir)
     assets.trim_icons(outdir)
     css.purge_stylesheets(outdir)
@@ -49,9 +54,11 @@ def setup(app):
     app.connect("config-inited", assets.add_static_path)
     app.connect("env-before-read-docs", guard.refuse_tracebacks)
     app.connect("doctree-resolved", editions.apply_edition)
+    app.connect("doctree-resolved", keyfigures.readable_key_figures)
     app.connect("doctree-resolved", cleanup.label_tables)
     app.connect("doctree-resolved", cleanup.plain_hidden_code)
     app.connect("html-page-context", cleanup.trim_page_assets)
+    app.connect("html-page-context", meta.describe)
     app.connect("html-page-context", claims.add_claims_script)
     app.connect("html-page-context", assets.add_chart_script)
     app.connect("build-finished", finish_site)

@@ -104,15 +104,18 @@ def pages(site: Path) -> list[str]:
                   if p.name != "index.html" and "_static" not in p.parts)
 
 
-def glued_figures(notebook: Path) -> dict[str, str]:
-    """{name: text} of every figure a notebook's prose pastes with {glue:text}, from its stored outputs."""
+def glued_figures(notebook: Path, solutions: bool = False) -> dict[str, str]:
+    """{name: text} of every figure a notebook's prose pastes with {glue:text}, from its stored outputs;
+    figures pasted only in exercise solutions count only with ``solutions=True`` (the student site has none)."""
+    from helpers.site.editions import without_solutions
+
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     used = set()
     stored = {}
-    for cell in nb["cells"]:
-        source = "".join(cell["source"])
+    for cell in nb["cells"] if solutions else without_solutions(nb["cells"]):
         if cell["cell_type"] == "markdown":
-            used.update(GLUE_ROLE.findall(source))
+            used.update(GLUE_ROLE.findall("".join(cell["source"])))
+    for cell in nb["cells"]:
         for out in cell.get("outputs", []):
             name = out.get("metadata", {}).get("scrapbook", {}).get("name")
             if name:
@@ -130,9 +133,12 @@ HIDDEN_OUTPUT_TAGS = {"remove-output", "remove-cell"}
 
 
 def stored_charts(notebook: Path) -> int:
-    """How many Vega-Lite charts a notebook's stored outputs hold (each must be drawn on its page)."""
+    """How many Vega-Lite charts a notebook's stored outputs hold outside exercise solutions (each must be
+    drawn on its student page)."""
+    from helpers.site.editions import without_solutions
+
     nb = json.loads(notebook.read_text(encoding="utf-8"))
-    return sum(1 for cell in nb["cells"] if not HIDDEN_OUTPUT_TAGS & set(cell.get("metadata", {}).get("tags", []))
+    return sum(1 for cell in without_solutions(nb["cells"]) if not HIDDEN_OUTPUT_TAGS & set(cell.get("metadata", {}).get("tags", []))
                for out in cell.get("outputs", []) if any(VEGALITE_OUTPUT.match(k) for k in out.get("data", {})))
 
 
