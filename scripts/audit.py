@@ -22,8 +22,10 @@ def main(argv: list[str]) -> int:
     counts = evaluated["computed_verdict"].value_counts()
     print(f"{len(evaluated)} claims: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     for r in stale.itertuples():
-        print(f"  {r.claim_id}: stored {r.verdict!r}, computed {r.computed_verdict!r} "
-              f"(value {r.value:g}, check gives {r.expected if r.expected is None else format(r.expected, 'g')})")
+        print(
+            f"  {r.claim_id}: stored {r.verdict!r}, computed {r.computed_verdict!r} "
+            f"(value {r.value:g}, check gives {r.expected if r.expected is None else format(r.expected, 'g')})"
+        )
     if stale.empty:
         print("all stored verdicts are current")
         return 0

@@ -40,8 +40,7 @@ FLOOR_CELL = "import pandas, altair, ipywidgets\nfrom helpers import charts, dat
 
 def timed(cmd: list[str] | str, cwd: Path = REPO, shell: bool = False) -> float:
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, shell=shell, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(cmd, cwd=cwd, shell=shell, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
@@ -50,8 +49,9 @@ def jb_build(cwd: Path = REPO) -> float:
 
 
 def notebooks() -> list[Path]:
-    return sorted([*REPO.glob("chapters/*.ipynb"), *REPO.glob("appendix/*.ipynb"),
-                   *REPO.glob("tests/fixtures/*.ipynb")])
+    return sorted(
+        [*REPO.glob("chapters/*.ipynb"), *REPO.glob("appendix/*.ipynb"), *REPO.glob("tests/fixtures/*.ipynb")]
+    )
 
 
 def execution_times(tmp: Path) -> tuple[float, float]:
@@ -87,8 +87,12 @@ def page_weights(site: Path) -> list[tuple[str, int, int]]:
         for name in sitecheck.pages(site):
             with sitecheck.browser_page(browser, "desktop") as page:
                 sizes: dict[str, int] = {}
-                page.on("requestfinished", lambda req, sizes=sizes: sizes.__setitem__(
-                    req.url, len(req.response().body()) if req.response() else 0))
+                page.on(
+                    "requestfinished",
+                    lambda req, sizes=sizes: sizes.__setitem__(
+                        req.url, len(req.response().body()) if req.response() else 0
+                    ),
+                )
                 page.goto(url + name, wait_until="networkidle")
                 total = sum(sizes.values())
                 vega = sum(n for u, n in sizes.items() if "vega-bundle" in u)
@@ -102,10 +106,23 @@ def lighthouse_page(url: str, out: Path) -> dict:
     import os
 
     flags = " ".join(["--headless=new", *[a for a in sitecheck.CHROMIUM_ARGS if a != "--headless"]])
-    subprocess.run(["node", str(LIGHTHOUSE), url, "--only-categories=performance", "--output=json",
-                    f"--output-path={out}", f"--chrome-flags={flags}", "--quiet", "--max-wait-for-load=60000"],
-                   check=True, env={**os.environ, "CHROME_PATH": sitecheck.CHROMIUM},
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            "node",
+            str(LIGHTHOUSE),
+            url,
+            "--only-categories=performance",
+            "--output=json",
+            f"--output-path={out}",
+            f"--chrome-flags={flags}",
+            "--quiet",
+            "--max-wait-for-load=60000",
+        ],
+        check=True,
+        env={**os.environ, "CHROME_PATH": sitecheck.CHROMIUM},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     report = json.loads(out.read_text(encoding="utf-8"))
     audits = report["audits"]
     num = lambda key: audits[key].get("numericValue") or 0  # noqa: E731
@@ -124,9 +141,13 @@ def lighthouse_page(url: str, out: Path) -> dict:
 def meets(row: dict) -> list[str]:
     """The goals a row misses (empty list: all met)."""
     g = LH_GOALS
-    checks = [("performance", row["performance"] >= g["performance"]), ("LCP", row["lcp_s"] <= g["lcp_s"]),
-              ("TBT", row["tbt_ms"] <= g["tbt_ms"]), ("CLS", row["cls"] <= g["cls"]),
-              ("transfer", row["kib"] <= g["kib"])]
+    checks = [
+        ("performance", row["performance"] >= g["performance"]),
+        ("LCP", row["lcp_s"] <= g["lcp_s"]),
+        ("TBT", row["tbt_ms"] <= g["tbt_ms"]),
+        ("CLS", row["cls"] <= g["cls"]),
+        ("transfer", row["kib"] <= g["kib"]),
+    ]
     return [name for name, ok in checks if not ok]
 
 
@@ -134,8 +155,10 @@ def lighthouse_table(site: Path) -> list[dict]:
     if not LIGHTHOUSE.exists():
         raise SystemExit("Lighthouse is not installed: run `make bench` (it runs npm ci in tools/bench)")
     rows = []
-    header = (f"  {'page':<32} {'perf':>4} {'FCP':>6} {'LCP':>6} {'TBT':>7} {'CLS':>5} {'transfer':>10}"
-              f" {'DOM':>6} {'block':>5}  goal")
+    header = (
+        f"  {'page':<32} {'perf':>4} {'FCP':>6} {'LCP':>6} {'TBT':>7} {'CLS':>5} {'transfer':>10}"
+        f" {'DOM':>6} {'block':>5}  goal"
+    )
     print(header, flush=True)
     reports = REPO / "_build" / "lighthouse"
     shutil.rmtree(reports, ignore_errors=True)
@@ -147,18 +170,23 @@ def lighthouse_table(site: Path) -> list[dict]:
             missed = meets(row)
             row["missed"] = missed
             rows.append(row)
-            print(f"  {name:<32} {row['performance']:>4} {row['fcp_s']:>5.1f}s {row['lcp_s']:>5.1f}s"
-                  f" {row['tbt_ms']:>5.0f}ms {row['cls']:>5.2f} {row['kib']:>6.0f} KiB {row['dom']:>6}"
-                  f" {row['render_blocking']:>5}  {'met' if not missed else 'short: ' + ', '.join(missed)}",
-                  flush=True)
+            print(
+                f"  {name:<32} {row['performance']:>4} {row['fcp_s']:>5.1f}s {row['lcp_s']:>5.1f}s"
+                f" {row['tbt_ms']:>5.0f}ms {row['cls']:>5.2f} {row['kib']:>6.0f} KiB {row['dom']:>6}"
+                f" {row['render_blocking']:>5}  {'met' if not missed else 'short: ' + ', '.join(missed)}",
+                flush=True,
+            )
     g = LH_GOALS
-    print(f"  goal: performance >= {g['performance']}, LCP <= {g['lcp_s']} s, TBT <= {g['tbt_ms']} ms, "
-          f"CLS <= {g['cls']}, transfer <= {g['kib']} KiB   "
-          f"({sum(not r['missed'] for r in rows)} of {len(rows)} pages meet all)")
+    print(
+        f"  goal: performance >= {g['performance']}, LCP <= {g['lcp_s']} s, TBT <= {g['tbt_ms']} ms, "
+        f"CLS <= {g['cls']}, transfer <= {g['kib']} KiB   "
+        f"({sum(not r['missed'] for r in rows)} of {len(rows)} pages meet all)"
+    )
     out = REPO / "_build" / "lighthouse.json"
     out.write_text(json.dumps(rows, indent=1), encoding="utf-8")
-    print(f"==> [bench] Lighthouse table written to {out.relative_to(REPO)}, full reports in "
-          f"{reports.relative_to(REPO)}/")
+    print(
+        f"==> [bench] Lighthouse table written to {out.relative_to(REPO)}, full reports in {reports.relative_to(REPO)}/"
+    )
     return rows
 
 
@@ -201,19 +229,27 @@ def main() -> int:
 
     print("==> [bench] test suite (without set-up)")
     start = time.perf_counter()
-    run = subprocess.run(["make", "--no-print-directory", "test-unit", "test-notebooks", "test-build",
-                          "test-site"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    run = subprocess.run(
+        ["make", "--no-print-directory", "test-unit", "test-notebooks", "test-build", "test-site"],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     seconds = time.perf_counter() - start
     report("make test (after set-up)", f"{seconds:.1f} s", "" if run.returncode == 0 else "TESTS FAILED")
 
     print("==> [bench] handouts (every chapter printed to PDF by headless Chromium)")
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        subprocess.run([sys.executable, "scripts/handouts.py", "_build/html", tmp], cwd=REPO, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "scripts/handouts.py", "_build/html", tmp], cwd=REPO, check=True, stdout=subprocess.DEVNULL
+        )
         pdfs = sorted(Path(tmp).glob("*.pdf"))
-        report(f"print {len(pdfs)} handouts", f"{time.perf_counter() - start:.1f} s",
-               f"largest {max(p.stat().st_size for p in pdfs) / 1e6:.2f} MB" if pdfs else "none")
+        report(
+            f"print {len(pdfs)} handouts",
+            f"{time.perf_counter() - start:.1f} s",
+            f"largest {max(p.stat().st_size for p in pdfs) / 1e6:.2f} MB" if pdfs else "none",
+        )
 
     print("==> [bench] page weight (bytes before compression)")
     weights = page_weights(REPO / "_build" / "html")

@@ -35,8 +35,7 @@ def build(book: Path, site: Path, work: Path, strict: bool) -> int:
     run = subprocess.run(command)
     if run.returncode != 0 or not (staged / "index.html").exists():
         shutil.rmtree(staged, ignore_errors=True)
-        state = (f"{site} still holds the previous successful build" if site.exists()
-                 else f"there is no site at {site}")
+        state = f"{site} still holds the previous successful build" if site.exists() else f"there is no site at {site}"
         print(f"==> [build] FAILED (exit {run.returncode}); nothing was published: {state}.", file=sys.stderr)
         return run.returncode or 1
     site.parent.mkdir(parents=True, exist_ok=True)

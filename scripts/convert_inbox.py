@@ -40,7 +40,7 @@ def _province_of(label: str, names: dict[str, str]) -> str | None:
     label = re.sub(r"\s+", "", str(label).replace("\xa0", ""))
     for hanzi in sorted(names, key=len, reverse=True):
         if label.startswith(hanzi):
-            rest = label[len(hanzi):]
+            rest = label[len(hanzi) :]
             # '辽宁省' and '内蒙古自治区' are the province; '辽宁省（不含大连市）' is a part of it.
             if rest in ("", "省", "市", "自治区", "壮族自治区", "回族自治区", "维吾尔自治区"):
                 return names[hanzi]
@@ -68,6 +68,7 @@ def _fmt(value: float) -> str:
 
 # ---- GCAM-China: the 60-year compendium vintage, 1978-2008 --------------------------------------
 
+
 def compendium_gdp(inbox: Path) -> None:
     raw = pd.read_csv(inbox / "gcam_china" / "GDP_raw.csv", comment="#", dtype=str)
     provinces = set(_registry()["province"])
@@ -83,10 +84,21 @@ def compendium_gdp(inbox: Path) -> None:
                 raise SystemExit(f"GDP_raw.csv: {name} {year} is empty")
             note = "60-year compendium vintage as transcribed by GCAM-China"
             if "." not in str(text):
-                note += ("; printed as a whole number in the transcription, which rounds some cells "
-                         "(e.g. Jilin 1978 reads 82 where the compendium prints 81.98)")
-            rows.append({"province": name, "year": year, "value": _fmt(value), "unit": "100 million yuan",
-                         "source_id": "nbs_compendium60_gdp_gcam", "status": "reported", "note": note})
+                note += (
+                    "; printed as a whole number in the transcription, which rounds some cells "
+                    "(e.g. Jilin 1978 reads 82 where the compendium prints 81.98)"
+                )
+            rows.append(
+                {
+                    "province": name,
+                    "year": year,
+                    "value": _fmt(value),
+                    "unit": "100 million yuan",
+                    "source_id": "nbs_compendium60_gdp_gcam",
+                    "status": "reported",
+                    "note": note,
+                }
+            )
     # The national figure from a stated national source (CSY 2010 table 2-1), not the file's row.
     nominal = pd.read_csv(DATA / "gdp_nominal.csv", dtype=str)
     china = nominal[nominal["province"] == "China"]
@@ -94,10 +106,18 @@ def compendium_gdp(inbox: Path) -> None:
         match = re.search(r"nbs_csy2010_t2_1=([0-9.]+)", rec["note"])
         year = int(rec["year"])
         if match and 1978 <= year <= 2008:
-            rows.append({"province": "China", "year": year, "value": match.group(1),
-                         "unit": "100 million yuan", "source_id": "nbs_csy2010_t2_1", "status": "verified",
-                         "note": "national GDP, CSY2010 table 2-1 (after the second economic census, before "
-                                 "the 2016 R&D revision); the provinces' sum exceeds it"})
+            rows.append(
+                {
+                    "province": "China",
+                    "year": year,
+                    "value": match.group(1),
+                    "unit": "100 million yuan",
+                    "source_id": "nbs_csy2010_t2_1",
+                    "status": "verified",
+                    "note": "national GDP, CSY2010 table 2-1 (after the second economic census, before "
+                    "the 2016 R&D revision); the provinces' sum exceeds it",
+                }
+            )
     _write(rows, "gdp_nominal_compendium.csv")
 
 
@@ -123,15 +143,27 @@ def compendium_population(inbox: Path) -> None:
                 raise SystemExit(f"China_Compendium_of_Statistics.csv: {name} {year} is empty")
             note = "60-year compendium vintage as transcribed by GCAM-China"
             if gap is not None and abs(gap) >= 2 and year < 2005:
-                note += (f"; before 2005 this province's figure differs from the resident-population series "
-                         f"(2000: {gap:+.1f}% against the China Statistical Yearbook's), so it is probably "
-                         f"registered (户籍) population; from 2005 all figures are usual residents")
-            rows.append({"province": area, "year": year, "value": _fmt(value), "unit": "10,000 persons",
-                         "source_id": "nbs_compendium60_pop_gcam", "status": "reported", "note": note})
+                note += (
+                    f"; before 2005 this province's figure differs from the resident-population series "
+                    f"(2000: {gap:+.1f}% against the China Statistical Yearbook's), so it is probably "
+                    f"registered (户籍) population; from 2005 all figures are usual residents"
+                )
+            rows.append(
+                {
+                    "province": area,
+                    "year": year,
+                    "value": _fmt(value),
+                    "unit": "10,000 persons",
+                    "source_id": "nbs_compendium60_pop_gcam",
+                    "status": "reported",
+                    "note": note,
+                }
+            )
     _write(rows, "population_yearend_compendium.csv")
 
 
 # ---- techme: expenditure 2010-2023 and R&D 2011-2023 ---------------------------------------------
+
 
 def _techme(inbox: Path, file: str, block: str) -> pd.DataFrame:
     frame = pd.read_csv(inbox / "techme" / file, dtype={"value": str})
@@ -142,19 +174,28 @@ def _techme(inbox: Path, file: str, block: str) -> pd.DataFrame:
 
 
 def rd(inbox: Path) -> None:
-    for block, name, unit, what in (("RD经费", "rd_expenditure.csv", "100 million yuan",
-                                     "R&D expenditure (R&D经费内部支出)"),
-                                    ("RD强度", "rd_intensity.csv", "% of GDP",
-                                     "R&D intensity (R&D经费投入强度, % of GDP)")):
+    for block, name, unit, what in (
+        ("RD经费", "rd_expenditure.csv", "100 million yuan", "R&D expenditure (R&D经费内部支出)"),
+        ("RD强度", "rd_intensity.csv", "% of GDP", "R&D intensity (R&D经费投入强度, % of GDP)"),
+    ):
         frame = _techme(inbox, "RDIntense.csv", block)
-        rows = [{"province": r.area, "year": int(r.year), "value": _fmt(float(r.value)), "unit": unit,
-                 "source_id": "nbs_sti_yb_techme", "status": "reported",
-                 "note": f"{what}, yearbook figure as converted by techme"}
-                for r in frame.itertuples()]
+        rows = [
+            {
+                "province": r.area,
+                "year": int(r.year),
+                "value": _fmt(float(r.value)),
+                "unit": unit,
+                "source_id": "nbs_sti_yb_techme",
+                "status": "reported",
+                "note": f"{what}, yearbook figure as converted by techme",
+            }
+            for r in frame.itertuples()
+        ]
         _write(rows, name)
 
 
 # ---- NBS data-portal exports 2018-2024 and Ministry of Finance transfer tables ---------------------
+
 
 def _portal(inbox: Path, file: str) -> dict[tuple[str, int], float]:
     sheet = pd.read_excel(inbox / "fiscal_transfer_analysis" / "数据" / file, header=None)
@@ -162,7 +203,7 @@ def _portal(inbox: Path, file: str) -> dict[tuple[str, int], float]:
     years = [int(str(c).rstrip("年")) for c in sheet.iloc[header, 1:]]
     names = _english_from_hanzi()
     out = {}
-    for _, rec in sheet.iloc[header + 1:].iterrows():
+    for _, rec in sheet.iloc[header + 1 :].iterrows():
         area = _province_of(rec[0], names)
         if area is None:
             continue
@@ -181,20 +222,47 @@ def budgets(inbox: Path) -> None:
     portal_note = "NBS data portal (分省年度数据), exported 2025, as saved in fiscal-transfer-analysis"
 
     rev_rows = old_rev[old_rev["year"].astype(int) < 2018].to_dict("records")
-    rev_rows += [{"province": p, "year": y, "value": _fmt(v), "unit": "100 million yuan",
-                  "source_id": "nbs_portal_budget_fta", "status": "reported", "note": portal_note}
-                 for (p, y), v in revenue.items()]
+    rev_rows += [
+        {
+            "province": p,
+            "year": y,
+            "value": _fmt(v),
+            "unit": "100 million yuan",
+            "source_id": "nbs_portal_budget_fta",
+            "status": "reported",
+            "note": portal_note,
+        }
+        for (p, y), v in revenue.items()
+    ]
     _write(rev_rows, "budget_revenue.csv")
 
     techme = _techme(inbox, "PublicBudget.csv", "合计")
-    exp_rows = [{"province": r.area, "year": int(r.year), "value": _fmt(float(r.value)),
-                 "unit": "100 million yuan", "source_id": "nbs_csy_budget_techme", "status": "reported",
-                 "note": "China Statistical Yearbook figure as converted by techme"}
-                for r in techme.itertuples() if int(r.year) <= 2013 and r.area != "China"]
+    exp_rows = [
+        {
+            "province": r.area,
+            "year": int(r.year),
+            "value": _fmt(float(r.value)),
+            "unit": "100 million yuan",
+            "source_id": "nbs_csy_budget_techme",
+            "status": "reported",
+            "note": "China Statistical Yearbook figure as converted by techme",
+        }
+        for r in techme.itertuples()
+        if int(r.year) <= 2013 and r.area != "China"
+    ]
     exp_rows += old_exp[old_exp["year"].astype(int).between(2014, 2017)].to_dict("records")
-    exp_rows += [{"province": p, "year": y, "value": _fmt(v), "unit": "100 million yuan",
-                  "source_id": "nbs_portal_budget_fta", "status": "reported", "note": portal_note}
-                 for (p, y), v in spending.items()]
+    exp_rows += [
+        {
+            "province": p,
+            "year": y,
+            "value": _fmt(v),
+            "unit": "100 million yuan",
+            "source_id": "nbs_portal_budget_fta",
+            "status": "reported",
+            "note": portal_note,
+        }
+        for (p, y), v in spending.items()
+    ]
     _write(exp_rows, "budget_expenditure.csv")
 
 
@@ -202,8 +270,7 @@ def transfer_payments(inbox: Path) -> None:
     names = _english_from_hanzi()
     rows = []
     for year in range(2019, 2025):
-        sheet = pd.read_excel(inbox / "fiscal_transfer_analysis" / "数据" / "转移支付" / f"{year}.xlsx",
-                              header=None)
+        sheet = pd.read_excel(inbox / "fiscal_transfer_analysis" / "数据" / "转移支付" / f"{year}.xlsx", header=None)
         labels = sheet[0].astype(str).str.replace(r"[\s\xa0]", "", regex=True)
         header = labels.index[labels == "地区"][0]
         final = [c for c in sheet.columns if str(sheet.iloc[header, c]).strip() == f"{year}年决算数"]
@@ -224,14 +291,30 @@ def transfer_payments(inbox: Path) -> None:
             note = "Ministry of Finance final accounts (决算数), as saved in fiscal-transfer-analysis"
             if area == "Xinjiang" and corps is not None:
                 value += corps
-                note += (f"; includes the Xinjiang Production and Construction Corps ({_fmt(corps)}), "
-                         f"listed apart in this year's table")
-            for city, province in (("Dalian", "Liaoning"), ("Ningbo", "Zhejiang"), ("Xiamen", "Fujian"),
-                                   ("Qingdao", "Shandong"), ("Shenzhen", "Guangdong")):
+                note += (
+                    f"; includes the Xinjiang Production and Construction Corps ({_fmt(corps)}), "
+                    f"listed apart in this year's table"
+                )
+            for city, province in (
+                ("Dalian", "Liaoning"),
+                ("Ningbo", "Zhejiang"),
+                ("Xiamen", "Fujian"),
+                ("Qingdao", "Shandong"),
+                ("Shenzhen", "Guangdong"),
+            ):
                 if area == province:
                     note += f"; includes {city} (listed apart as a separately planned city)"
-            rows.append({"province": area, "year": year, "value": _fmt(value), "unit": "100 million yuan",
-                         "source_id": f"mof_transfers_{year}_fta", "status": "reported", "note": note})
+            rows.append(
+                {
+                    "province": area,
+                    "year": year,
+                    "value": _fmt(value),
+                    "unit": "100 million yuan",
+                    "source_id": f"mof_transfers_{year}_fta",
+                    "status": "reported",
+                    "note": note,
+                }
+            )
     _write(rows, "central_transfer_payments.csv")
 
 

@@ -23,8 +23,13 @@ def run(path: Path, timeout: int = 300) -> tuple[nbformat.NotebookNode, float]:
     """Execute a notebook in memory; return it with its outputs and the seconds it took."""
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        store_widget_state=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
     return nb, time.perf_counter() - start
 
 
@@ -57,8 +62,10 @@ def main(paths: list[str]) -> int:
         except CellExecutionError as exc:
             print("FAILED")
             print(str(exc)[-3000:], file=sys.stderr)
-            print(f"==> [execute] {path} failed: no notebook was rewritten ({len(done)} that ran are "
-                  "left as they were).", file=sys.stderr)
+            print(
+                f"==> [execute] {path} failed: no notebook was rewritten ({len(done)} that ran are left as they were).",
+                file=sys.stderr,
+            )
             return 1
         done.append((nb, path))
         print(f"{seconds:.1f} s")

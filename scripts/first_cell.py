@@ -28,7 +28,7 @@ TAGS = ["remove-cell"]  # a reader of the site needs no installer; the notebook'
 NOTEBOOK_GLOBS = ("chapters/*.ipynb", "appendix/*.ipynb", "teaching/*.ipynb")
 DISTRIBUTION = "dongbei-helpers"
 
-TEMPLATE = '''\
+TEMPLATE = """\
 # Run this cell first. It does nothing where the book's `helpers` package is installed (the book's own
 # set-up, Binder). Elsewhere (Google Colab, a fresh Jupyter) it installs the package and the book's data
 # from the repository, once per session; this takes a minute or two.
@@ -42,7 +42,7 @@ def _install_the_book():
     importlib.invalidate_caches()
 
 
-_install_the_book()'''
+_install_the_book()"""
 
 
 def requirement(config: Path = REPO / "_config.yml") -> str:
@@ -50,8 +50,9 @@ def requirement(config: Path = REPO / "_config.yml") -> str:
     repository = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("repository") or {}
     url = str(repository.get("url") or "").rstrip("/")
     if not url.startswith("https://"):
-        raise SystemExit(f"{config}: repository.url must be the public https URL of the book's repository "
-                         f"(found {url!r})")
+        raise SystemExit(
+            f"{config}: repository.url must be the public https URL of the book's repository (found {url!r})"
+        )
     branch = repository.get("branch") or "main"
     return f"{DISTRIBUTION} @ git+{url}.git@{branch}"
 
@@ -71,8 +72,13 @@ def is_current(nb: nbformat.NotebookNode, source: str) -> bool:
     if not nb.cells:
         return False
     cell = nb.cells[0]
-    return (cell.cell_type == "code" and cell.get("id") == CELL_ID and cell.source == source
-            and cell.metadata.get("tags") == TAGS and not any(c.get("id") == CELL_ID for c in nb.cells[1:]))
+    return (
+        cell.cell_type == "code"
+        and cell.get("id") == CELL_ID
+        and cell.source == source
+        and cell.metadata.get("tags") == TAGS
+        and not any(c.get("id") == CELL_ID for c in nb.cells[1:])
+    )
 
 
 def apply(nb: nbformat.NotebookNode, source: str) -> bool:
@@ -103,8 +109,10 @@ def main(argv: list[str] | None = None) -> int:
             nbformat.write(nb, path)
             print(f"  first cell written: {path}")
     if stale:
-        print("first cell missing or out of date (run: python scripts/first_cell.py):\n  "
-              + "\n  ".join(map(str, stale)), file=sys.stderr)
+        print(
+            "first cell missing or out of date (run: python scripts/first_cell.py):\n  " + "\n  ".join(map(str, stale)),
+            file=sys.stderr,
+        )
         return 1
     return 0
 

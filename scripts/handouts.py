@@ -22,7 +22,9 @@ def main(argv: list[str]) -> int:
     start = time.perf_counter()
     written = print_handouts(site, out)
     for path in written:
-        print(f"  {path.relative_to(REPO) if path.is_relative_to(REPO) else path}  {path.stat().st_size / 1024:,.0f} KB")
+        print(
+            f"  {path.relative_to(REPO) if path.is_relative_to(REPO) else path}  {path.stat().st_size / 1024:,.0f} KB"
+        )
     print(f"==> [handouts] {len(written)} PDF(s) in {time.perf_counter() - start:.1f} s")
     return 0
 

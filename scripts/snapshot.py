@@ -58,8 +58,10 @@ def main(argv: list[str]) -> int:
         problems = compare(before, after)
         figures = sum(len(v["glued"]) for v in before.values())
         charts = sum(len(v["charts"]) for v in before.values())
-        print(f"compared {len(before)} notebooks: {figures} glued figures, {charts} chart specs before; "
-              f"{len(problems)} difference(s)")
+        print(
+            f"compared {len(before)} notebooks: {figures} glued figures, {charts} chart specs before; "
+            f"{len(problems)} difference(s)"
+        )
         print("\n".join(problems))
         return 1 if problems else 0
     out, notebooks = Path(argv[0]), argv[1:]
@@ -67,8 +69,10 @@ def main(argv: list[str]) -> int:
     for name in notebooks:
         nb, seconds = run(Path(name))
         snapshot[name] = record(nb)
-        print(f"  {name}: {len(snapshot[name]['glued'])} glued, {len(snapshot[name]['charts'])} charts "
-              f"({seconds:.0f} s)", flush=True)
+        print(
+            f"  {name}: {len(snapshot[name]['glued'])} glued, {len(snapshot[name]['charts'])} charts ({seconds:.0f} s)",
+            flush=True,
+        )
     out.write_text(json.dumps(snapshot, indent=1, sort_keys=True), encoding="utf-8")
     return 0
 

@@ -29,8 +29,13 @@ def runtime_requirements() -> list[str]:
 
 def lock_constraints(lock: Path = REPO / "requirements-lock.txt") -> str:
     """The lock's pins without hashes (pip refuses hashes in a constraints file)."""
-    return "\n".join(m.group(1) for m in re.finditer(r"^([A-Za-z0-9][^\s\\;]*==[^\s\\;]+)",
-                                                      lock.read_text(encoding="utf-8"), re.M)) + "\n"
+    return (
+        "\n".join(
+            m.group(1)
+            for m in re.finditer(r"^([A-Za-z0-9][^\s\\;]*==[^\s\\;]+)", lock.read_text(encoding="utf-8"), re.M)
+        )
+        + "\n"
+    )
 
 
 def main(target: str) -> int:
@@ -38,16 +43,39 @@ def main(target: str) -> int:
     out.mkdir(parents=True, exist_ok=True)
     constraints = out / "constraints.txt"
     constraints.write_text(lock_constraints(), encoding="utf-8")
-    cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-           "--only-binary=:all:", "--dest", str(out), "--constraint", str(constraints), *runtime_requirements()]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--only-binary=:all:",
+        "--dest",
+        str(out),
+        "--constraint",
+        str(constraints),
+        *runtime_requirements(),
+    ]
     done = subprocess.run(cmd)
     if done.returncode:
         print(f"wheelhouse: pip download failed ({' '.join(cmd)})", file=sys.stderr)
         return done.returncode
     # cffconvert (tests/test_citation.py) lives in its own environment: its jsonschema<4 conflicts with the lock.
     cff = out / "cffconvert"
-    cmd = [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check", "--no-deps",
-           "--wheel-dir", str(cff), "-r", str(REPO / "tests" / "cffconvert-requirements.txt")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-deps",
+        "--wheel-dir",
+        str(cff),
+        "-r",
+        str(REPO / "tests" / "cffconvert-requirements.txt"),
+    ]
     done = subprocess.run(cmd, env={**os.environ, "PIP_CONFIG_FILE": os.devnull})
     if done.returncode:
         print(f"wheelhouse: pip wheel failed ({' '.join(cmd)})", file=sys.stderr)

@@ -43,7 +43,9 @@ def test_table_is_markdown_with_one_line_per_claim(checked):
 
 
 def test_rows_from_a_small_registry():
-    reg = pd.DataFrame({"quote": ["q"], "value": [1.50], "unit": ["%"], "period": ["2002"],
-                        "verdict": ["error"]}, index=pd.Index(["x-001"], name="claim_id"))
+    reg = pd.DataFrame(
+        {"quote": ["q"], "value": [1.50], "unit": ["%"], "period": ["2002"], "verdict": ["error"]},
+        index=pd.Index(["x-001"], name="claim_id"),
+    )
     row = claims_rows(reg, ["x-001"]).iloc[0]
     assert row["stated"] == "1.5 %" and row["verdict"] == "error"

@@ -34,8 +34,9 @@ def test_hunchun_is_far_closer_to_vladivostok_than_to_dalian():
 
 def test_gateway_map_draws_points_and_lines_only_no_boundaries():
     places = gateways()
-    chart = charts.gateway_map(places, distances(places, [("Harbin", "Suifenhe")]), title="t", description="d",
-                               source="s")
+    chart = charts.gateway_map(
+        places, distances(places, [("Harbin", "Suifenhe")]), title="t", description="d", source="s"
+    )
     spec = json.dumps(chart.to_dict())
     assert "geoshape" not in spec and "mercator" in spec and "role_pick" in spec
 
@@ -49,8 +50,14 @@ def test_graduate_pay_ranks_the_two_northeastern_cities():
 def test_gateway_map_refuses_an_unknown_label_position():
     places = gateways()
     with pytest.raises(ValueError, match="left, right, above or below"):
-        charts.gateway_map(places, distances(places, [("Harbin", "Suifenhe")]), title="t", description="d",
-                           source="s", label_pos={"Harbin": "north"})
+        charts.gateway_map(
+            places,
+            distances(places, [("Harbin", "Suifenhe")]),
+            title="t",
+            description="d",
+            source="s",
+            label_pos={"Harbin": "north"},
+        )
 
 
 def test_heilongjiang_2016_retention_share_recomputes_within_rounding():

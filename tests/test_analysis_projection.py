@@ -59,7 +59,8 @@ def test_book_base_reproduces_published_rates():
     assert ages.sum() == pytest.approx(base["population"])
     assert pj.births(ages, base["tfr"]) / ages.sum() * 1000 == pytest.approx(base["birth_rate"])
     assert (ages * pj.gompertz(base["mortality_level"])).sum() / ages.sum() * 1000 == pytest.approx(
-        base["death_rate"], rel=1e-6)
+        base["death_rate"], rel=1e-6
+    )
     assert 0 < base["tfr"] < 2.1 and base["migration_per_1000"] < 0
 
 

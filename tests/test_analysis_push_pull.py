@@ -12,8 +12,9 @@ def _synthetic(group_effect=-10.0, slope=20.0):
     """Migration = slope × log income + group effect (exactly), population 1,000 (10,000s) throughout."""
     rng = np.random.default_rng(0)
     income = pd.Series(np.exp(rng.uniform(9.5, 11.5, len(PROVINCES))), index=PROVINCES)
-    rate = slope * (np.log(income) - 10.5) + np.where(income.index.isin(["Liaoning", "Jilin", "Heilongjiang"]),
-                                                      group_effect, 0.0)
+    rate = slope * (np.log(income) - 10.5) + np.where(
+        income.index.isin(["Liaoning", "Jilin", "Heilongjiang"]), group_effect, 0.0
+    )
     pop = pd.DataFrame([{"province": p, "year": y, "value": 1000.0} for p in PROVINCES for y in (2009, 2010, 2011)])
     # rate per 1,000 a year × mean population (1,000 × 10,000) / 1,000 = rate (10,000 persons)
     mig = pd.DataFrame([{"province": p, "year": y, "value": rate[p]} for p in PROVINCES for y in (2010, 2011)])
@@ -47,9 +48,13 @@ def test_rates_divide_by_mean_population_and_drop_incomplete_provinces():
 
 
 def test_on_the_book_data_income_pulls_and_the_northeast_loses_more_than_predicted():
-    test = push_pull_test(data.series("population_net_migration_residual"), data.series("population_yearend"),
-                          data.series("gdp_per_capita", vintage="nbs_portal_2021"),
-                          migration_years=(2011, 2014), income_year=2010)
+    test = push_pull_test(
+        data.series("population_net_migration_residual"),
+        data.series("population_yearend"),
+        data.series("gdp_per_capita", vintage="nbs_portal_2021"),
+        migration_years=(2011, 2014),
+        income_year=2010,
+    )
     assert test.simple.n == 31
     assert test.simple.coef["log_income"] > 0 and test.simple.p["log_income"] < 0.05
     assert test.with_group.coef["in_group"] < 0 and test.with_group.p["in_group"] < 0.05

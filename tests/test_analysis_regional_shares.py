@@ -8,12 +8,14 @@ from helpers.analysis.regional_shares import group_share
 
 
 def _frame():
-    return pd.DataFrame({
-        "province": ["A", "B", "C", "A", "B", "C", "A", "B"],
-        "year": [2000, 2000, 2000, 2001, 2001, 2001, 2002, 2002],
-        "value": [1.0, 1.0, 2.0, 3.0, 1.0, 0.0, 5.0, 5.0],
-        "vintage": ["v1"] * 8,
-    })
+    return pd.DataFrame(
+        {
+            "province": ["A", "B", "C", "A", "B", "C", "A", "B"],
+            "year": [2000, 2000, 2000, 2001, 2001, 2001, 2002, 2002],
+            "value": [1.0, 1.0, 2.0, 3.0, 1.0, 0.0, 5.0, 5.0],
+            "vintage": ["v1"] * 8,
+        }
+    )
 
 
 def test_share_within_each_complete_year():
@@ -59,7 +61,8 @@ def test_group_ratio_sums_before_dividing():
 def test_group_ratio_reproduces_the_books_northeast_private_jobs():
     from helpers.analysis.regional_shares import group_ratio
 
-    ours = group_ratio(data.series("private_employment"), data.series("population_yearend", vintage="nbs_portal_2025"),
-                       data.NORTHEAST)
+    ours = group_ratio(
+        data.series("private_employment"), data.series("population_yearend", vintage="nbs_portal_2025"), data.NORTHEAST
+    )
     book = data.series("private_employment_per_100").query("province == 'Northeast'").set_index("year")["value"]
     pd.testing.assert_series_equal(ours.loc[book.index], book, check_names=False, atol=1e-9)

@@ -15,8 +15,9 @@ def panel(seed: int = 1, effect: float = EFFECT) -> pd.DataFrame:
     """Eight donors on independent random walks; 'T' is 0.6 × D0 + 0.4 × D1 until 2002 and that plus
     ``effect`` from 2003 on."""
     rng = np.random.default_rng(seed)
-    donors = pd.DataFrame(rng.normal(0, 1, (len(YEARS), 8)).cumsum(axis=0) * 3,
-                          index=YEARS, columns=[f"D{i}" for i in range(8)])
+    donors = pd.DataFrame(
+        rng.normal(0, 1, (len(YEARS), 8)).cumsum(axis=0) * 3, index=YEARS, columns=[f"D{i}" for i in range(8)]
+    )
     treated = 0.6 * donors["D0"] + 0.4 * donors["D1"] + np.where(np.array(YEARS) >= 2003, effect, 0.0)
     return donors.assign(T=treated)
 
@@ -104,21 +105,31 @@ def test_charts_of_a_fit_carry_a_dropdown_and_metadata():
     test, fits = sc.placebo_test(outcomes, "T", donors, PRE, [sc.Window("post", 2003, 2020)])
     paths = fits["T"].paths().assign(unit="T", segment=0)
     events = pd.DataFrame({"start": [2003], "label": ["2003: programme"]})
-    chart = charts.comparison_chart(paths, events, y_title="log points", title="A finding", description="d",
-                                    source="s", initial="T")
+    chart = charts.comparison_chart(
+        paths, events, y_title="log points", title="A finding", description="d", source="s", initial="T"
+    )
     spec = chart.to_dict()
     params = spec.get("params", []) + [p for layer in spec["layer"] for p in layer.get("params", [])]
     assert params and params[0]["bind"]["input"] == "select"
     assert spec["usermeta"]["dongbei"]["source"] == "s"
     with pytest.raises(ValueError, match="at most"):
-        charts.comparison_chart(paths.assign(series=paths["series"] + paths["year"].astype(str)), events,
-                                y_title="y", title="t", description="d", source="s", initial="T")
+        charts.comparison_chart(
+            paths.assign(series=paths["series"] + paths["year"].astype(str)),
+            events,
+            y_title="y",
+            title="t",
+            description="d",
+            source="s",
+            initial="T",
+        )
     with pytest.raises(ValueError, match="initial"):
         charts.comparison_chart(paths, events, y_title="y", title="t", description="d", source="s", initial="X")
     gaps = sc.placebo_gaps(fits).assign(segment=0)
-    placebo = charts.placebo_chart(gaps, events, y_title="gap", title="A finding", description="d", source="s",
-                                   treated_label="T").to_dict()
+    placebo = charts.placebo_chart(
+        gaps, events, y_title="gap", title="A finding", description="d", source="s", treated_label="T"
+    ).to_dict()
     assert placebo["description"] == "d"
     with pytest.raises(KeyError, match="segment"):
-        charts.placebo_chart(gaps.drop(columns="segment"), events, y_title="g", title="t", description="d",
-                             source="s", treated_label="T")
+        charts.placebo_chart(
+            gaps.drop(columns="segment"), events, y_title="g", title="t", description="d", source="s", treated_label="T"
+        )

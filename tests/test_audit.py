@@ -13,8 +13,23 @@ from helpers import audit, data
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = REPO.parent / "shared" / "sources"  # the five documents (not redistributed with the book)
-COLUMNS = ["claim_id", "source", "document", "quote", "value", "unit", "period", "place", "theme",
-           "check_method", "check", "tolerance", "on_fail", "verdict", "note"]
+COLUMNS = [
+    "claim_id",
+    "source",
+    "document",
+    "quote",
+    "value",
+    "unit",
+    "period",
+    "place",
+    "theme",
+    "check_method",
+    "check",
+    "tolerance",
+    "on_fail",
+    "verdict",
+    "note",
+]
 
 
 def registry(rows) -> pd.DataFrame:
@@ -23,39 +38,67 @@ def registry(rows) -> pd.DataFrame:
 
 
 def row(claim_id, value, method="none", check="", tolerance="", on_fail="", verdict="unverifiable"):
-    return [claim_id, "wang2023revitalize", "004_3bc8185d3e93169b.txt", "q", value, "%", "2022", "Jilin",
-            "fiscal", method, check, tolerance, on_fail, verdict, ""]
+    return [
+        claim_id,
+        "wang2023revitalize",
+        "004_3bc8185d3e93169b.txt",
+        "q",
+        value,
+        "%",
+        "2022",
+        "Jilin",
+        "fiscal",
+        method,
+        check,
+        tolerance,
+        on_fail,
+        verdict,
+        "",
+    ]
 
 
 # ---- the rules ------------------------------------------------------------------------------------
 
+
 def test_recompute_passes_within_tolerance_and_fails_with_the_stated_verdict():
-    frame = registry([
-        row("wang-001", 12900), row("wang-002", 9030),
-        row("wang-003", 143, "recompute", 'round(100 * c("wang-001") / c("wang-002"))', "0.5", "error"),
-        row("wang-004", 133, "recompute", '100 * c("wang-001") / c("wang-002")', "1%", "error"),
-        row("wang-005", 140, "cross-document", 'c("wang-003")', "2%", "inconsistent"),
-    ])
+    frame = registry(
+        [
+            row("wang-001", 12900),
+            row("wang-002", 9030),
+            row("wang-003", 143, "recompute", 'round(100 * c("wang-001") / c("wang-002"))', "0.5", "error"),
+            row("wang-004", 133, "recompute", '100 * c("wang-001") / c("wang-002")', "1%", "error"),
+            row("wang-005", 140, "cross-document", 'c("wang-003")', "2%", "inconsistent"),
+        ]
+    )
     verdicts = audit.evaluate(frame).set_index("claim_id")["computed_verdict"]
-    assert verdicts.to_dict() == {"wang-001": "unverifiable", "wang-002": "unverifiable",
-                                  "wang-003": "recomputed-ok", "wang-004": "error", "wang-005": "inconsistent"}
+    assert verdicts.to_dict() == {
+        "wang-001": "unverifiable",
+        "wang-002": "unverifiable",
+        "wang-003": "recomputed-ok",
+        "wang-004": "error",
+        "wang-005": "inconsistent",
+    }
 
 
 def test_data_checks_read_the_books_series_and_the_northeast_total():
     census = data.series("population_census").set_index(["province", "year"])["value"]
     ne_2020 = sum(census[(p, 2020)] for p in data.NORTHEAST) / 1e6
-    frame = registry([row("yu-001", round(ne_2020, 1), "data", 'v("population_census", "Northeast", 2020) / 1e6',
-                          "0.05", "error")])
+    frame = registry(
+        [row("yu-001", round(ne_2020, 1), "data", 'v("population_census", "Northeast", 2020) / 1e6', "0.05", "error")]
+    )
     out = audit.evaluate(frame).iloc[0]
     assert out["expected"] == pytest.approx(ne_2020) and out["computed_verdict"] == "consistent"
 
 
-@pytest.mark.parametrize("check, message", [
-    ('__import__("os").getcwd()', "not allowed"),
-    ('c("wang-999")', "unknown claim 'wang-999'"),
-    ('v("population_census", "Jilin", 1901)', "no population_census for Jilin in 1901"),
-    ("1 +", "cannot parse"),
-])
+@pytest.mark.parametrize(
+    "check, message",
+    [
+        ('__import__("os").getcwd()', "not allowed"),
+        ('c("wang-999")', "unknown claim 'wang-999'"),
+        ('v("population_census", "Jilin", 1901)', "no population_census for Jilin in 1901"),
+        ("1 +", "cannot parse"),
+    ],
+)
 def test_bad_checks_fail_loudly_naming_the_claim(check, message):
     frame = registry([row("wang-001", 1, "recompute", check, "0.1", "error")])
     with pytest.raises(audit.CheckError, match=rf"claims\.csv, claim wang-001: .*{re.escape(message)}"):
@@ -70,18 +113,24 @@ def _evaluate_in_child(check, results):
         results.put((type(exc).__name__, str(exc)))
 
 
-@pytest.mark.parametrize("check, message", [
-    ("9**9**9", "exponent 3.8742e+08 is too large"),
-    ("10**400", "exponent 400 is too large"),
-    ("10.0**99 * 10**99 * 10**99 * 10**99", "out of range"),
-    ("2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100", "out of range"),
-    ("1" + "0" * 400, "out of range"),
-    ('"x" * 10**9', "arithmetic needs numbers"),
-    ("round(5, -10**9)", "round() takes a whole number of digits"),
-    ("(-8) ** 0.5", "out of range"),
-    ("max()", "max() needs at least one number"),
-    ("1" + " + 1" * 400, "at most 1000"),
-])
+@pytest.mark.parametrize(
+    "check, message",
+    [
+        ("9**9**9", "exponent 3.8742e+08 is too large"),
+        ("10**400", "exponent 400 is too large"),
+        ("10.0**99 * 10**99 * 10**99 * 10**99", "out of range"),
+        (
+            "2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100 * 2**100",
+            "out of range",
+        ),
+        ("1" + "0" * 400, "out of range"),
+        ('"x" * 10**9', "arithmetic needs numbers"),
+        ("round(5, -10**9)", "round() takes a whole number of digits"),
+        ("(-8) ** 0.5", "out of range"),
+        ("max()", "max() needs at least one number"),
+        ("1" + " + 1" * 400, "at most 1000"),
+    ],
+)
 def test_huge_or_malformed_arithmetic_fails_at_once_naming_the_claim(check, message):
     """Run in a child process: before the bounds, 9**9**9 never returned and 10**400 escaped unnamed."""
     import multiprocessing
@@ -124,6 +173,7 @@ def test_a_bad_verdict_in_the_registry_is_refused_with_line_and_column(data_copy
 
 # ---- the registry -----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def evaluated() -> pd.DataFrame:
     return audit.evaluate(data.claims())
@@ -131,8 +181,10 @@ def evaluated() -> pd.DataFrame:
 
 def test_every_stored_verdict_is_the_computed_one(evaluated):
     wrong = evaluated[evaluated["verdict"] != evaluated["computed_verdict"]]
-    assert wrong.empty, "stored verdicts differ from the recomputed ones:\n" + wrong[
-        ["claim_id", "value", "expected", "verdict", "computed_verdict"]].to_string()
+    assert wrong.empty, (
+        "stored verdicts differ from the recomputed ones:\n"
+        + wrong[["claim_id", "value", "expected", "verdict", "computed_verdict"]].to_string()
+    )
 
 
 def test_registry_covers_all_five_documents_with_over_200_claims(evaluated):

@@ -7,10 +7,36 @@ import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SERVER = {"tornado", "traitlets", "jupyter-client", "jupyter-core", "ipykernel", "ipython", "pyzmq",
-          "jupyter-server", "jupyterlab", "jupyterlab-server", "notebook", "nbformat", "nbclient"}
-TOOLS = {"pytest", "nbval", "playwright", "axe-playwright-python", "pypdf", "jupyter-book", "uv",
-         "sphinx", "sphinx-exercise", "sphinxcontrib-bibtex", "myst-nb", "vl-convert-python", "fonttools"}
+SERVER = {
+    "tornado",
+    "traitlets",
+    "jupyter-client",
+    "jupyter-core",
+    "ipykernel",
+    "ipython",
+    "pyzmq",
+    "jupyter-server",
+    "jupyterlab",
+    "jupyterlab-server",
+    "notebook",
+    "nbformat",
+    "nbclient",
+}
+TOOLS = {
+    "pytest",
+    "nbval",
+    "playwright",
+    "axe-playwright-python",
+    "pypdf",
+    "jupyter-book",
+    "uv",
+    "sphinx",
+    "sphinx-exercise",
+    "sphinxcontrib-bibtex",
+    "myst-nb",
+    "vl-convert-python",
+    "fonttools",
+}
 
 
 def _name(requirement: str) -> str:
@@ -35,7 +61,10 @@ def test_binder_installs_the_runtime_at_the_locked_versions_and_nothing_of_the_s
 
 
 def test_postbuild_installs_the_package_without_touching_dependencies():
-    commands = [line for line in (REPO / "binder" / "postBuild").read_text().splitlines()
-                if line.strip() and not line.lstrip().startswith("#")]
+    commands = [
+        line
+        for line in (REPO / "binder" / "postBuild").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     installs = [line for line in commands if "pip install" in line]
     assert installs and all("--no-deps" in line for line in installs), installs

@@ -21,7 +21,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = ["intro", "sessions", "numbers", "notes"]
-INTERRUPT_EXT = '''
+INTERRUPT_EXT = """
 import os
 
 
@@ -33,19 +33,29 @@ def _interrupt(app, pagename, templatename, context, doctree):
 def setup(app):
     app.connect("html-page-context", _interrupt)
     return {"parallel_read_safe": True}
-'''
+"""
 
 
 def error_notebook(tagged: bool) -> nbformat.NotebookNode:
     """A notebook whose second cell is stored with a ZeroDivisionError traceback."""
     cell = nbformat.v4.new_code_cell("1 / 0", execution_count=2)
-    cell.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero",
-                                           traceback=["ZeroDivisionError: division by zero"])]
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "error",
+            ename="ZeroDivisionError",
+            evalue="division by zero",
+            traceback=["ZeroDivisionError: division by zero"],
+        )
+    ]
     if tagged:
         cell.metadata["tags"] = ["raises-exception"]
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# Numbers\n\nDividing by zero is an error:"),
-        nbformat.v4.new_code_cell("x = 1", execution_count=1), cell])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Numbers\n\nDividing by zero is an error:"),
+            nbformat.v4.new_code_cell("x = 1", execution_count=1),
+            cell,
+        ]
+    )
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nb
 
@@ -62,8 +72,9 @@ def tiny_book(root: Path, notes: str = "Plain notes.", tagged: bool = True) -> P
     config["sphinx"]["local_extensions"] = {"interrupt_ext": "./"}
     (book / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     (book / "interrupt_ext.py").write_text(INTERRUPT_EXT, encoding="utf-8")
-    (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n"
-                                   + "".join(f"  - file: {p}\n" for p in PAGES[1:]), encoding="utf-8")
+    (book / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nchapters:\n" + "".join(f"  - file: {p}\n" for p in PAGES[1:]), encoding="utf-8"
+    )
     (book / "intro.md").write_text("# A tiny book\n\nIt has a few pages.\n", encoding="utf-8")
     (book / "sessions.md").write_text("# Sessions\n\nOne a week.\n", encoding="utf-8")
     nbformat.write(error_notebook(tagged), book / "numbers.ipynb")
@@ -73,8 +84,14 @@ def tiny_book(root: Path, notes: str = "Plain notes.", tagged: bool = True) -> P
 
 def make(book: Path, target: str, **env: str) -> subprocess.CompletedProcess:
     """Run a Makefile target in the tiny book (the set-up stamp is taken as done: .venv is this one)."""
-    run = subprocess.run(["make", "--no-print-directory", "-o", ".venv/.installed", target], cwd=book,
-                         capture_output=True, text=True, env={**os.environ, **env}, timeout=600)
+    run = subprocess.run(
+        ["make", "--no-print-directory", "-o", ".venv/.installed", target],
+        cwd=book,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=600,
+    )
     run.output = run.stdout + run.stderr
     return run
 
@@ -82,7 +99,7 @@ def make(book: Path, target: str, **env: str) -> subprocess.CompletedProcess:
 def indexed_pages(site: Path) -> set[str]:
     text = (site / "searchindex.js").read_text(encoding="utf-8")
     assert text.startswith("Search.setIndex(") and text.rstrip().endswith(")")
-    return set(json.loads(text.strip()[len("Search.setIndex("):-1])["docnames"])
+    return set(json.loads(text.strip()[len("Search.setIndex(") : -1])["docnames"])
 
 
 BROKEN = "See {cite}`no-such-key-2026` and {claim}`wang-999`."

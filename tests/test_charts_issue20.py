@@ -1,4 +1,5 @@
 """The chart builders added for chapters 02 and 03 (end of helpers/charts.py)."""
+
 import pandas as pd
 import pytest
 
@@ -6,13 +7,20 @@ from helpers import charts
 
 
 def _parts():
-    return pd.DataFrame({"province": ["A"] * 3, "year": [2008, 2011, 2012], "natural": [1.0, -2.0, -3.0],
-                         "migration": [-5.0, -6.0, None]})
+    return pd.DataFrame(
+        {
+            "province": ["A"] * 3,
+            "year": [2008, 2011, 2012],
+            "natural": [1.0, -2.0, -3.0],
+            "migration": [-5.0, -6.0, None],
+        }
+    )
 
 
 def test_components_by_year_keeps_gaps_on_a_continuous_axis():
-    spec = charts.components_by_year_chart(_parts(), parts={"natural": "N", "migration": "M"}, y_title="y",
-                                           title="t", description="d", source="s").to_dict()
+    spec = charts.components_by_year_chart(
+        _parts(), parts={"natural": "N", "migration": "M"}, y_title="y", title="t", description="d", source="s"
+    ).to_dict()
     assert spec["encoding"]["x"]["type"] == "quantitative"
     assert spec["encoding"]["x"]["scale"]["domain"] == [2007.5, 2012.5]
     assert spec["encoding"]["y2"] == {"datum": 0}
@@ -23,13 +31,24 @@ def test_components_by_year_keeps_gaps_on_a_continuous_axis():
 
 def test_components_by_year_names_missing_columns():
     with pytest.raises(KeyError, match="migration"):
-        charts.components_by_year_chart(_parts().drop(columns="migration"), parts={"natural": "N", "migration": "M"},
-                                        y_title="y", title="t", description="d", source="s")
+        charts.components_by_year_chart(
+            _parts().drop(columns="migration"),
+            parts={"natural": "N", "migration": "M"},
+            y_title="y",
+            title="t",
+            description="d",
+            source="s",
+        )
 
 
 def test_marked_lines_differ_by_more_than_colour():
-    frame = pd.DataFrame({"province": ["Liaoning", "Jilin", "Heilongjiang", "Guangdong"] * 2,
-                          "year": [2020] * 4 + [2021] * 4, "value": [1, 2, 2, 3, 2, 3, 3, 4]})
+    frame = pd.DataFrame(
+        {
+            "province": ["Liaoning", "Jilin", "Heilongjiang", "Guangdong"] * 2,
+            "year": [2020] * 4 + [2021] * 4,
+            "value": [1, 2, 2, 3, 2, 3, 3, 4],
+        }
+    )
     spec = charts.pick_province_marked_chart(frame, y_title="y", title="t", description="d", source="s").to_dict()
     dashes = spec["layer"][0]["encoding"]["strokeDash"]["scale"]["range"]
     shapes = spec["layer"][1]["encoding"]["shape"]["scale"]["range"]
@@ -39,15 +58,13 @@ def test_marked_lines_differ_by_more_than_colour():
 
 
 def test_vintage_markers_need_the_line_vintage():
-    frame = pd.DataFrame({"province": ["Jilin"] * 2, "year": [2015, 2015], "value": [1, 2],
-                          "vintage": ["old", "new"]})
+    frame = pd.DataFrame({"province": ["Jilin"] * 2, "year": [2015, 2015], "value": [1, 2], "vintage": ["old", "new"]})
     charts.vintage_markers_chart(frame, line_vintage="new", y_title="y", title="t", description="d", source="s")
     with pytest.raises(ValueError, match="no rows of vintage"):
         charts.vintage_markers_chart(frame, line_vintage="newest", y_title="y", title="t", description="d", source="s")
 
 
 def test_paired_rates_limits_the_number_of_dash_patterns():
-    frame = pd.DataFrame({"province": ["China"] * 5, "year": [2020] * 5, "value": [1] * 5,
-                          "rate": list("abcde")})
+    frame = pd.DataFrame({"province": ["China"] * 5, "year": [2020] * 5, "value": [1] * 5, "rate": list("abcde")})
     with pytest.raises(ValueError, match="at most 4"):
         charts.paired_rates_chart(frame, kinds=list("abcde"), y_title="y", title="t", description="d", source="s")

@@ -29,8 +29,20 @@ def cffconvert(tmp_path_factory):
     subprocess.run([sys.executable, "-m", "venv", venv], check=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
     env["PIP_CONFIG_FILE"] = os.devnull
-    subprocess.run([venv / "bin" / "pip", "install", "--quiet", "--no-index", "--find-links", WHEELS,
-                    "-r", REPO / "tests" / "cffconvert-requirements.txt"], check=True, env=env)
+    subprocess.run(
+        [
+            venv / "bin" / "pip",
+            "install",
+            "--quiet",
+            "--no-index",
+            "--find-links",
+            WHEELS,
+            "-r",
+            REPO / "tests" / "cffconvert-requirements.txt",
+        ],
+        check=True,
+        env=env,
+    )
 
     def run(*args: str) -> str:
         done = subprocess.run([venv / "bin" / "cffconvert", "-i", CFF, *args], capture_output=True, text=True)
@@ -66,5 +78,7 @@ def test_zenodo(cffconvert):
     zenodo = json.loads(cffconvert("-f", "zenodo"))
     assert zenodo["title"].startswith("Why the Northeast") and zenodo["creators"]
     assert all(c.get("name") for c in zenodo["creators"])
-    assert zenodo["license"] == {"id": "MIT"}  # Zenodo takes one licence id and zenodo["publication_date"] == "2026-11-24"
+    assert zenodo["license"] == {
+        "id": "MIT"
+    }  # Zenodo takes one licence id and zenodo["publication_date"] == "2026-11-24"
     assert zenodo["description"] and zenodo["version"]

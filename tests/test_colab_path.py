@@ -32,8 +32,13 @@ CHAPTER = REPO / "chapters" / "00_overview.ipynb"
 def _pip_env(tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "DONGBEI_", "VIRTUAL_ENV"))}
     # This machine's pip configuration (extra indexes, constraints) must not leak into the reader's runtime.
-    env.update(PIP_CONFIG_FILE=os.devnull, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(WHEELHOUSE),
-               PIP_DISABLE_PIP_VERSION_CHECK="1", HOME=str(tmp / "home"))
+    env.update(
+        PIP_CONFIG_FILE=os.devnull,
+        PIP_NO_INDEX="1",
+        PIP_FIND_LINKS=str(WHEELHOUSE),
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        HOME=str(tmp / "home"),
+    )
     return env
 
 
@@ -50,8 +55,22 @@ def test_a_chapter_runs_through_the_colab_path(tmp_path, monkeypatch):
     (tmp_path / "home").mkdir()
     # The package as Colab gets it: a wheel built from the repository (here, this checkout).
     dist = tmp_path / "dist"
-    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-          "--wheel-dir", dist, REPO], env)
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--wheel-dir",
+            dist,
+            REPO,
+        ],
+        env,
+    )
     wheel = next(dist.glob("dongbei_helpers-*.whl"))
     venv = tmp_path / "runtime"
     _run([sys.executable, "-m", "venv", venv], env)
@@ -60,9 +79,15 @@ def test_a_chapter_runs_through_the_colab_path(tmp_path, monkeypatch):
     assert subprocess.run([python, "-c", "import helpers"], env=env, capture_output=True).returncode != 0
     kernels = tmp_path / "jupyter" / "kernels" / "runtime"
     kernels.mkdir(parents=True)
-    (kernels / "kernel.json").write_text(json.dumps({
-        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "fresh runtime", "language": "python"}))
+    (kernels / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "fresh runtime",
+                "language": "python",
+            }
+        )
+    )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     set_up = time.perf_counter() - started
 
@@ -70,9 +95,12 @@ def test_a_chapter_runs_through_the_colab_path(tmp_path, monkeypatch):
     first_cell.apply(nb, first_cell.cell_source())  # the test of the notebooks themselves is test_first_cell
     code = [c for c in nb.cells if c.cell_type == "code"]
     # The first cell, then the chapter's code cells up to and including its first chart.
-    upto = next(i for i, c in enumerate(code) if any(k.startswith("application/vnd.vegalite")
-                                                      for o in c.outputs for k in o.get("data", {})))
-    code = code[:upto + 1]
+    upto = next(
+        i
+        for i, c in enumerate(code)
+        if any(k.startswith("application/vnd.vegalite") for o in c.outputs for k in o.get("data", {}))
+    )
+    code = code[: upto + 1]
     stored = [[dict(o.get("data", {})) for o in c.outputs] for c in code]
     nb.cells = code
     work = tmp_path / "elsewhere"
@@ -86,13 +114,21 @@ def test_a_chapter_runs_through_the_colab_path(tmp_path, monkeypatch):
     assert "Installing the book's package and data from" in printed and wheel.name in printed
     errors = [o for c in code for o in c.outputs if o.output_type == "error"]
     assert not errors, errors
-    charts = [o for c in code for o in c.outputs if any(k.startswith("application/vnd.vegalite") for k in o.get("data", {}))]
+    charts = [
+        o for c in code for o in c.outputs if any(k.startswith("application/vnd.vegalite") for k in o.get("data", {}))
+    ]
     assert charts, "the chapter's first chart did not come out of the fresh runtime"
-    glued = lambda outs: [d for o in outs for k, d in o.items() if k.startswith("application/papermill")]
+
+    def glued(outs):
+        return [d for o in outs for k, d in o.items() if k.startswith("application/papermill")]
+
     for cell, before in zip(code[1:], stored[1:]):  # the same stated figures as in the book's environment
         assert glued([dict(o.get("data", {})) for o in cell.outputs]) == glued(before), cell.source[:200]
-    check = subprocess.run([python, "-c", "import helpers.data as d; print(d.DATA_DIR)"], env=env,
-                           capture_output=True, text=True, cwd=work)
+    check = subprocess.run(
+        [python, "-c", "import helpers.data as d; print(d.DATA_DIR)"], env=env, capture_output=True, text=True, cwd=work
+    )
     assert str(venv) in check.stdout and "share/dongbei-helpers/data" in check.stdout, check
-    print(f"\ncolab path: fresh venv and kernel in {set_up:.0f} s; the first {len(code)} code cells (install, "
-          f"imports, figures, first chart) done at {seconds:.0f} s")
+    print(
+        f"\ncolab path: fresh venv and kernel in {set_up:.0f} s; the first {len(code)} code cells (install, "
+        f"imports, figures, first chart) done at {seconds:.0f} s"
+    )

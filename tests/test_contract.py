@@ -17,8 +17,12 @@ FIXTURE = REPO / "tests" / "fixtures" / "offline_fixture.ipynb"
 
 
 def run_nbval(notebook: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "--nbval", "-p", "no:cacheprovider",
-                           str(notebook)], capture_output=True, text=True, cwd=notebook.parent)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "--nbval", "-p", "no:cacheprovider", str(notebook)],
+        capture_output=True,
+        text=True,
+        cwd=notebook.parent,
+    )
 
 
 def test_nbval_rejects_a_doctored_key_figure():
@@ -42,10 +46,12 @@ def test_nbval_rejects_a_doctored_key_figure():
 
 def test_the_toc_header_names_only_files_that_exist():
     """The comment at the top of _toc.yml lists the book's files; every one it names is there."""
-    header = "\n".join(line for line in (REPO / "_toc.yml").read_text(encoding="utf-8").splitlines()
-                       if line.startswith("#"))
+    header = "\n".join(
+        line for line in (REPO / "_toc.yml").read_text(encoding="utf-8").splitlines() if line.startswith("#")
+    )
     named = re.findall(r"\b(?:chapters|teaching|appendix)/[\w.]+|\bintro\.md\b", header)
     assert len(named) >= 8, header
-    missing = [name for name in named
-               if not (REPO / name).exists() and not (REPO / name).with_suffix(".ipynb").exists()]
+    missing = [
+        name for name in named if not (REPO / name).exists() and not (REPO / name).with_suffix(".ipynb").exists()
+    ]
     assert not missing, f"_toc.yml's header names files that do not exist: {missing}"

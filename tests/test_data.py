@@ -31,6 +31,7 @@ def rewrite(path: Path, edit) -> None:
 
 # ---- schema -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", RESOURCES)
 def test_every_resource_validates(name):
     data.validate(name)
@@ -63,12 +64,14 @@ def test_series_loads_tidy_with_provenance_on_every_row(name):
     frame = data.series(name)
     assert list(frame.columns[:6]) == data.SERIES_COLUMNS
     assert frame["year"].dtype == "int64" and frame["value"].dtype == "float64"
-    assert frame["source_id"].ne("").all() and frame["status"].isin(
-        ["verified", "reported", "derived", "estimate"]).all()
+    assert (
+        frame["source_id"].ne("").all() and frame["status"].isin(["verified", "reported", "derived", "estimate"]).all()
+    )
     assert not frame.duplicated(["province", "year"]).any()
 
 
 # ---- registry -----------------------------------------------------------------------------------
+
 
 def test_registry_has_31_units_in_four_nbs_regions():
     reg = data.provinces()
@@ -94,6 +97,7 @@ def test_every_source_is_cited_by_a_row_a_note_or_the_registry():
 
 
 # ---- bad input ----------------------------------------------------------------------------------
+
 
 def test_wrong_type_names_file_line_and_column(data_copy):
     rewrite(data_copy / "provinces.csv", lambda rows: rows[3].__setitem__(7, "four"))
@@ -127,6 +131,7 @@ def test_unknown_series_names_the_known_ones():
 
 
 # ---- cross-checks ---------------------------------------------------------------------------------
+
 
 def complete_years(frame: pd.DataFrame) -> list[int]:
     """Years in which all 31 provinces and the national figure are present."""
@@ -189,6 +194,7 @@ def test_derived_northeast_share_never_mixes_vintages(data_copy):
         for row in rows[1:]:
             if row[0] == "Jilin" and row[1] == "1996":
                 row[4] = "wiki_en_gdp_list"
+
     before = set(data.series("gdp_nominal_northeast", data_copy)["year"])
     rewrite(data_copy / "gdp_nominal.csv", edit)
     after = set(data.series("gdp_nominal_northeast", data_copy)["year"])
@@ -203,7 +209,9 @@ def test_any_source_gdp_shares_match_the_single_source_ones_and_mix_few_figures(
     extra = sorted(set(mixed.index.get_level_values("year")) - set(single.index.get_level_values("year")))
     # The catalogue's formula names these years; update it if this changes.
     assert extra == [1993, 1995, 2000, 2001, 2002, 2003, 2004]
-    assert all(str(y) in data.DERIVED["gdp_share_of_provinces_any_source"].description for y in (1993, 1995, 2000, 2004))
+    assert all(
+        str(y) in data.DERIVED["gdp_share_of_provinces_any_source"].description for y in (1993, 1995, 2000, 2004)
+    )
     gdp = data.series("gdp_nominal")
     for year in extra:
         rows = gdp[(gdp["year"] == year) & (gdp["province"] != "China")].set_index("province")
@@ -221,23 +229,29 @@ def test_any_source_gdp_shares_match_the_single_source_ones_and_mix_few_figures(
 
 # ---- bad input on a series --------------------------------------------------------------------------
 
+
 def corrupt(data_copy: Path, name: str, column: str, value: str, line: int = 2) -> None:
     """Set ``column`` on file line ``line`` (header = line 1) of a series CSV."""
+
     def edit(rows):
         rows[line - 1][rows[0].index(column)] = value
+
     rewrite(data_copy / f"{name}.csv", edit)
 
 
-@pytest.mark.parametrize("column, value, expected", [
-    ("value", "12,5", r"line 3, column 'value'.*type-error.*'12,5'"),
-    ("year", "1990.5", r"line 3, column 'year'.*type-error"),
-    ("province", "Manchuria", r"line 3, column 'province'.*constraint-error.*'Manchuria'"),
-    ("source_id", "", r"line 3, column 'source_id'.*(constraint|required)"),
-    ("source_id", "no_such_source", r"line 3.*foreign-key"),
-    ("unit", "yuan", r"line 3, column 'unit'.*constraint-error.*'yuan'"),
-    ("status", "guess", r"line 3, column 'status'.*constraint-error.*'guess'"),
-    ("value", "-5", r"line 3, column 'value'.*constraint-error.*'-5'"),
-])
+@pytest.mark.parametrize(
+    "column, value, expected",
+    [
+        ("value", "12,5", r"line 3, column 'value'.*type-error.*'12,5'"),
+        ("year", "1990.5", r"line 3, column 'year'.*type-error"),
+        ("province", "Manchuria", r"line 3, column 'province'.*constraint-error.*'Manchuria'"),
+        ("source_id", "", r"line 3, column 'source_id'.*(constraint|required)"),
+        ("source_id", "no_such_source", r"line 3.*foreign-key"),
+        ("unit", "yuan", r"line 3, column 'unit'.*constraint-error.*'yuan'"),
+        ("status", "guess", r"line 3, column 'status'.*constraint-error.*'guess'"),
+        ("value", "-5", r"line 3, column 'value'.*constraint-error.*'-5'"),
+    ],
+)
 def test_corrupted_population_is_refused_with_file_line_and_column(data_copy, column, value, expected):
     corrupt(data_copy, "population_census", column, value, line=3)
     with pytest.raises(data.DataError, match=r"population_census\.csv") as err:
@@ -277,9 +291,15 @@ def test_per_capita_gdp_agrees_with_gdp_divided_by_population():
 
 def test_ranks_are_recomputed_from_values_and_only_for_complete_years():
     names = list(data.provinces()["province"])
-    frame = pd.DataFrame({"province": names * 2, "year": [2000] * 31 + [2001] * 31,
-                          "value": list(range(31, 0, -1)) + list(range(1, 32)),
-                          "source_id": "x", "status": "verified"})
+    frame = pd.DataFrame(
+        {
+            "province": names * 2,
+            "year": [2000] * 31 + [2001] * 31,
+            "value": list(range(31, 0, -1)) + list(range(1, 32)),
+            "source_id": "x",
+            "status": "verified",
+        }
+    )
     frame = frame[~((frame["year"] == 2001) & (frame["province"] == "Tibet"))]  # 2001 incomplete
     ranks = formulas.province_ranks(frame)
     assert set(ranks["year"]) == {2000}
@@ -298,8 +318,15 @@ def test_population_yearend_vintages_are_kept_apart():
 def test_computed_per_capita_uses_the_average_population_and_single_source_years():
     names = list(data.provinces()["province"])
     gdp = pd.DataFrame({"province": names, "year": 2001, "value": 100.0, "source_id": "g", "status": "verified"})
-    pop = pd.DataFrame({"province": names * 2, "year": [2000] * 31 + [2001] * 31,
-                        "value": [90.0] * 31 + [110.0] * 31, "source_id": "p", "status": "verified"})
+    pop = pd.DataFrame(
+        {
+            "province": names * 2,
+            "year": [2000] * 31 + [2001] * 31,
+            "value": [90.0] * 31 + [110.0] * 31,
+            "source_id": "p",
+            "status": "verified",
+        }
+    )
     out = formulas.per_capita(gdp, pop).set_index("province")["value"]
     # 100 x 10^8 yuan / (average of 90 and 110, x 10^4 persons) = 10,000 yuan per person.
     assert out["Jilin"] == pytest.approx(10_000) and out["31 provinces"] == pytest.approx(10_000)
@@ -386,7 +413,8 @@ def test_fiscal_self_sufficiency_aggregates_divide_sums():
         assert ratio[("31 provinces", year)] == pytest.approx(total)
         ne = list(data.NORTHEAST)
         assert ratio[("Northeast", year)] == pytest.approx(
-            100 * rev.xs(year, level="year")[ne].sum() / exp.xs(year, level="year")[ne].sum())
+            100 * rev.xs(year, level="year")[ne].sum() / exp.xs(year, level="year")[ne].sum()
+        )
 
 
 def test_transfers_per_capita_use_the_average_population():
@@ -420,7 +448,7 @@ def test_state_staff_fit_inside_the_totals():
 
 def test_urban_unit_employment_break_in_2013_is_in_the_catalogue():
     units = data.series("urban_unit_employment").set_index(["province", "year"])["value"]
-    assert units[("Jiangsu", 2013)] / units[("Jiangsu", 2012)] > 1.5   # the economic-census revision
+    assert units[("Jiangsu", 2013)] / units[("Jiangsu", 2012)] > 1.5  # the economic-census revision
     breaks = next(r for r in PACKAGE["resources"] if r["name"] == "urban_unit_employment")["dongbei"]["breaks"]
     assert "2013" in breaks
 
@@ -435,13 +463,21 @@ def test_private_share_of_registered_employment_is_a_share():
 
 
 def test_incomplete_years_groups_runs_of_missing_provinces():
-    rows = [("China", y) for y in range(2000, 2006)] + [("Liaoning", 2000), ("Jilin", 2000), ("Liaoning", 2001),
-                                                       ("Jilin", 2001), ("Liaoning", 2002), ("Liaoning", 2005),
-                                                       ("Jilin", 2005)]
+    rows = [("China", y) for y in range(2000, 2006)] + [
+        ("Liaoning", 2000),
+        ("Jilin", 2000),
+        ("Liaoning", 2001),
+        ("Jilin", 2001),
+        ("Liaoning", 2002),
+        ("Liaoning", 2005),
+        ("Jilin", 2005),
+    ]
     frame = pd.DataFrame(rows, columns=["province", "year"])
     runs = data.incomplete_years(frame, n=2)
-    assert runs.to_dict("records") == [{"start": 2002, "end": 2002, "provinces": 1},
-                                       {"start": 2003, "end": 2004, "provinces": 0}]
+    assert runs.to_dict("records") == [
+        {"start": 2002, "end": 2002, "provinces": 1},
+        {"start": 2003, "end": 2004, "provinces": 0},
+    ]
     census_like = frame[frame["year"].isin([2000, 2005])]  # no rows at all in between: not a gap
     assert data.incomplete_years(census_like, n=2).empty
     gdp_runs = data.incomplete_years(data.series("gdp_nominal"))
@@ -449,6 +485,7 @@ def test_incomplete_years_groups_runs_of_missing_provinces():
 
 
 # ---- vintages -------------------------------------------------------------------------------------
+
 
 def test_gdp_covers_31_provinces_every_year_1978_2024_across_vintages():
     gdp = data.series("gdp_nominal", vintage="all")
@@ -513,12 +550,18 @@ def test_a_line_never_joins_two_vintages():
     spec = charts.line_chart(frame, y_title="GDP", title="t", description="d", source="s").to_dict()
     assert spec["encoding"]["strokeDash"]["field"] == "edition"
     assert "compendium (2010)" in json.dumps(spec["datasets"])  # the legend names the edition for readers
-    single = charts.line_chart(data.series("gdp_nominal").query("province == 'Jilin' and year >= 2006"),
-                               y_title="GDP", title="t", description="d", source="s").to_dict()
+    single = charts.line_chart(
+        data.series("gdp_nominal").query("province == 'Jilin' and year >= 2006"),
+        y_title="GDP",
+        title="t",
+        description="d",
+        source="s",
+    ).to_dict()
     assert "strokeDash" not in single["encoding"]
 
 
 # ---- plausibility checks and loader messages ------------------------------------------------------
+
 
 def _line_of(path, province, year):
     with path.open(encoding="utf-8", newline="") as f:
@@ -528,9 +571,15 @@ def _line_of(path, province, year):
     raise AssertionError(f"{province} {year} not in {path}")
 
 
-@pytest.mark.parametrize("name,province,year", [
-    ("gdp_nominal", "Ningxia", 2015), ("gdp_nominal_compendium", "Qinghai", 1990),
-    ("population_yearend", "Tibet", 2012), ("budget_revenue", "Hainan", 2020)])
+@pytest.mark.parametrize(
+    "name,province,year",
+    [
+        ("gdp_nominal", "Ningxia", 2015),
+        ("gdp_nominal_compendium", "Qinghai", 1990),
+        ("population_yearend", "Tibet", 2012),
+        ("budget_revenue", "Hainan", 2020),
+    ],
+)
 def test_a_tenfold_value_in_a_small_province_is_refused(data_copy, name, province, year):
     path = data_copy / f"{name}.csv"
     line = _line_of(path, province, year)
@@ -546,8 +595,11 @@ def test_provinces_far_from_the_national_total_are_refused(data_copy):
     path = data_copy / "population_yearend.csv"
     line = _line_of(path, "China", 2015)
     rewrite(path, lambda rows: rows[line - 1].__setitem__(2, str(float(rows[line - 1][2]) * 1.2)))
-    with pytest.raises(data.DataError, match=r"population_yearend\.csv, line \d+, column 'value': in 2015 the 31 "
-                       r"provinces sum to"):
+    with pytest.raises(
+        data.DataError,
+        match=r"population_yearend\.csv, line \d+, column 'value': in 2015 the 31 "
+        r"provinces sum to",
+    ):
         data.series("population_yearend", data_copy)
 
 
@@ -571,8 +623,14 @@ def test_only_http_links_are_written():
 
     assert tables.safe_href("https://www.stats.gov.cn/") == "https://www.stats.gov.cn/"
     assert tables.safe_href("../data/gdp_nominal.csv") == "../data/gdp_nominal.csv"
-    for bad in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "https://x\" onmouseover=\"y",
-                "//evil.example/x", "vbscript:x"):
+    for bad in (
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html,x",
+        'https://x" onmouseover="y',
+        "//evil.example/x",
+        "vbscript:x",
+    ):
         with pytest.raises(ValueError, match="only http"):
             tables.safe_href(bad)
     frame = pd.DataFrame({"title": ["x"], "link": ["javascript:alert(1)"]})
@@ -585,6 +643,7 @@ def test_an_extra_column_is_named(data_copy):
         rows[0].append("comment")
         for row in rows[1:]:
             row.append("")
+
     rewrite(data_copy / "trade_total.csv", add_column)
     with pytest.raises(data.DataError, match=r"trade_total\.csv.*column 'comment'"):
         data.series("trade_total", data_copy)

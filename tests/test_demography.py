@@ -74,8 +74,9 @@ def test_longest_spans_pick_the_longest_unbroken_run():
 
 @pytest.mark.parametrize("fertility, migration", [(1.0, 0.0), (2.0, 0.0), (1.5, -4.0), (0.5, 3.0)])
 def test_closed_form_matches_the_year_by_year_projection(fertility, migration):
-    path = demography.project(2000.0, 4.0, 9.0, start=2023, end=2050, fertility=fertility,
-                              migration=migration / 1000 * 2000.0)
+    path = demography.project(
+        2000.0, 4.0, 9.0, start=2023, end=2050, fertility=fertility, migration=migration / 1000 * 2000.0
+    )
     expected = 100 * path["population"] / 2000.0
     got = [demography.closed_form(4.0, 9.0, t, fertility, migration) for t in range(len(path))]
     assert got == pytest.approx(expected.tolist())

@@ -23,8 +23,17 @@ def notebook(path: Path, source: str) -> bytes:
 def test_a_failing_notebook_leaves_every_notebook_as_it_was(tmp_path):
     good = notebook(tmp_path / "a_good.ipynb", "print('ran again')")
     bad = notebook(tmp_path / "b_bad.ipynb", "raise ValueError('boom')")
-    run = subprocess.run([sys.executable, str(REPO / "scripts" / "execute.py"), str(tmp_path / "a_good.ipynb"),
-                          str(tmp_path / "b_bad.ipynb")], capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "execute.py"),
+            str(tmp_path / "a_good.ipynb"),
+            str(tmp_path / "b_bad.ipynb"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode != 0
     assert (tmp_path / "a_good.ipynb").read_bytes() == good, "the notebook that ran before the failure was rewritten"
     assert "b_bad.ipynb failed" in run.stderr and "ValueError" in run.stderr
@@ -34,8 +43,12 @@ def test_a_failing_notebook_leaves_every_notebook_as_it_was(tmp_path):
 
 def test_when_all_succeed_every_notebook_is_rewritten(tmp_path):
     notebook(tmp_path / "a.ipynb", "print('ran again')")
-    run = subprocess.run([sys.executable, str(REPO / "scripts" / "execute.py"), str(tmp_path / "a.ipynb")],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "execute.py"), str(tmp_path / "a.ipynb")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     assert "ran again" in (tmp_path / "a.ipynb").read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ipynb"]

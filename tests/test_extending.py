@@ -28,8 +28,11 @@ def test_every_chapter_notebook_is_in_the_toc_and_every_toc_entry_exists():
     listed = toc_files()
     missing = [f for f in listed if not any((REPO / f).with_suffix(s).exists() for s in (".ipynb", ".md"))]
     assert not missing, f"_toc.yml lists files that do not exist: {missing}"
-    unlisted = [p.with_suffix("").relative_to(REPO).as_posix() for p in sorted((REPO / "chapters").glob("*.ipynb"))
-                if p.with_suffix("").relative_to(REPO).as_posix() not in listed]
+    unlisted = [
+        p.with_suffix("").relative_to(REPO).as_posix()
+        for p in sorted((REPO / "chapters").glob("*.ipynb"))
+        if p.with_suffix("").relative_to(REPO).as_posix() not in listed
+    ]
     assert not unlisted, f"chapter notebooks not in _toc.yml (the book would not show them): {unlisted}"
 
 
@@ -71,10 +74,18 @@ def add_derived(data_dir: Path, entry: dict) -> None:
 
 
 def test_a_new_derived_series_is_computed_from_its_declaration(data_copy):
-    add_derived(data_copy, {"id": "test_expenditure_per_revenue", "title": "Expenditure per yuan of revenue",
-                            "unit": "yuan", "inputs": ["budget_expenditure", "budget_revenue"],
-                            "formula": "ratio_of_sums", "options": {"factor": 1},
-                            "description": "budget_expenditure ÷ budget_revenue"})
+    add_derived(
+        data_copy,
+        {
+            "id": "test_expenditure_per_revenue",
+            "title": "Expenditure per yuan of revenue",
+            "unit": "yuan",
+            "inputs": ["budget_expenditure", "budget_revenue"],
+            "formula": "ratio_of_sums",
+            "options": {"factor": 1},
+            "description": "budget_expenditure ÷ budget_revenue",
+        },
+    )
     computed = data.series("test_expenditure_per_revenue", data_copy).set_index(["province", "year"])["value"]
     self_sufficiency = data.series("fiscal_self_sufficiency", data_copy).set_index(["province", "year"])["value"]
     assert len(computed) == len(self_sufficiency) > 100
@@ -85,8 +96,17 @@ def test_a_new_derived_series_is_computed_from_its_declaration(data_copy):
 
 def test_a_derived_series_with_an_unknown_formula_is_refused_naming_the_entry(data_copy):
     count = len(json.loads((data_copy / "derived.json").read_text(encoding="utf-8"))["derived"])
-    add_derived(data_copy, {"id": "test_bad", "title": "t", "unit": "u", "inputs": ["gdp_nominal"],
-                            "formula": "no_such_formula", "description": "d"})
+    add_derived(
+        data_copy,
+        {
+            "id": "test_bad",
+            "title": "t",
+            "unit": "u",
+            "inputs": ["gdp_nominal"],
+            "formula": "no_such_formula",
+            "description": "d",
+        },
+    )
     with pytest.raises(data.DataError, match=rf"derived\.json, entry {count + 1} \('test_bad'\): no formula"):
         data.series("test_bad", data_copy)
 
@@ -100,9 +120,11 @@ def test_every_declared_formula_exists_and_every_input_is_in_the_package():
 
 # ---- a chart type: a function at the end of helpers/charts.py ------------------------------------------
 def chart_builders():
-    return [fn for name, fn in inspect.getmembers(charts, inspect.isfunction)
-            if fn.__module__ == charts.__name__ and not name.startswith("_")
-            and "title" in inspect.signature(fn).parameters]
+    return [
+        fn
+        for name, fn in inspect.getmembers(charts, inspect.isfunction)
+        if fn.__module__ == charts.__name__ and not name.startswith("_") and "title" in inspect.signature(fn).parameters
+    ]
 
 
 def test_every_chart_builder_states_title_description_and_source_and_finishes_with_the_house_style():

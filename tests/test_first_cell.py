@@ -21,7 +21,8 @@ def test_every_notebook_starts_with_the_current_first_cell(path):
     nb = nbformat.read(path, as_version=4)
     assert first_cell.is_current(nb, SOURCE), (
         f"{path.relative_to(REPO)}: the first cell is not the current run-anywhere cell; "
-        "run `python scripts/first_cell.py` and commit the notebooks")
+        "run `python scripts/first_cell.py` and commit the notebooks"
+    )
     assert not nb.cells[0].outputs, "in the book's environment the first cell prints nothing"
 
 
@@ -35,8 +36,7 @@ def test_the_cell_installs_from_the_repository_in_config(tmp_path):
 
 
 def test_applying_twice_changes_nothing_and_moves_an_old_cell_to_the_top():
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title"),
-                                         nbformat.v4.new_code_cell("x = 1")])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Title"), nbformat.v4.new_code_cell("x = 1")])
     assert first_cell.apply(nb, SOURCE) and first_cell.is_current(nb, SOURCE)
     assert not first_cell.apply(nb, SOURCE) and len(nb.cells) == 3
     nb.cells = [nb.cells[1], nb.cells[0], nb.cells[2]]

@@ -54,13 +54,29 @@ def lab(tmp_path_factory):
     home = root / "home"
     home.mkdir()
     port = _free_port()
-    env = {**os.environ, "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / "config"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTER_DATA_DIR": str(home / "data")}
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-           f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={notebooks}",
-           f"--LabApp.user_settings_dir={home / 'settings'}", f"--LabApp.workspaces_dir={home / 'workspaces'}",
-           "--allow-root", "--LabApp.news_url=", "--LabApp.extension_manager=readonly",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        f"--port={port}",
+        "--ip=127.0.0.1",
+        f"--IdentityProvider.token={TOKEN}",
+        f"--ServerApp.root_dir={notebooks}",
+        f"--LabApp.user_settings_dir={home / 'settings'}",
+        f"--LabApp.workspaces_dir={home / 'workspaces'}",
+        "--allow-root",
+        "--LabApp.news_url=",
+        "--LabApp.extension_manager=readonly",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     log = (root / "lab.log").open("w")
     server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -94,8 +110,12 @@ def browser():
 
 def _stored_charts(path: Path) -> int:
     nb = json.loads(path.read_text(encoding="utf-8"))
-    return sum(1 for c in nb["cells"] for o in c.get("outputs", [])
-               if any(k.startswith("application/vnd.vegalite") for k in o.get("data", {})))
+    return sum(
+        1
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+        if any(k.startswith("application/vnd.vegalite") for k in o.get("data", {}))
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO)))
@@ -119,8 +139,9 @@ def test_notebook_opens_in_jupyterlab_without_freezing(lab, browser, path):
         started = time.perf_counter()
         page.goto(f"{lab}/lab/tree/{name}?reset&token={TOKEN}", wait_until="domcontentloaded")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-        page.wait_for_function("() => document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer')",
-                               timeout=60_000)
+        page.wait_for_function(
+            "() => document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer')", timeout=60_000
+        )
         page.wait_for_timeout(3000)  # jupyterlab-myst renders the prose after the notebook opens
         # Scroll to the last cell step by step, as a reader does; outputs are laid out as they come into view
         # and the notebook grows. Every step runs in the page and must answer within the limit: a frozen
@@ -128,7 +149,8 @@ def test_notebook_opens_in_jupyterlab_without_freezing(lab, browser, path):
         raw: set[int] = set()
         settled = 0
         for _ in range(150):
-            step = page.wait_for_function("""(roles) => {
+            step = page.wait_for_function(
+                """(roles) => {
                 const box = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer');
                 const view = box.getBoundingClientRect();
                 const cells = [...document.querySelectorAll('.jp-Notebook .jp-Cell')];
@@ -139,7 +161,10 @@ def test_notebook_opens_in_jupyterlab_without_freezing(lab, browser, path):
                 const end = box.scrollTop + box.clientHeight >= box.scrollHeight - 2;
                 box.scrollBy(0, box.clientHeight * 0.9);
                 return {end, raw};
-            }""", arg=list(RAW_ROLES), timeout=ANSWER_WITHIN_MS).json_value()
+            }""",
+                arg=list(RAW_ROLES),
+                timeout=ANSWER_WITHIN_MS,
+            ).json_value()
             raw.update(step["raw"])
             settled = settled + 1 if step["end"] else 0
             if settled >= 3:
@@ -154,7 +179,7 @@ def test_notebook_opens_in_jupyterlab_without_freezing(lab, browser, path):
             page.evaluate("i => document.querySelectorAll('.jp-Notebook .jp-Cell')[i].scrollIntoView()", index)
             page.wait_for_timeout(2000)
             text = page.evaluate("i => document.querySelectorAll('.jp-Notebook .jp-Cell')[i].innerText", index)
-            still_raw += [text[max(0, text.index(r) - 60):text.index(r) + 40] for r in RAW_ROLES if r in text]
+            still_raw += [text[max(0, text.index(r) - 60) : text.index(r) + 40] for r in RAW_ROLES if r in text]
         seconds = time.perf_counter() - started
         expected = _stored_charts(path)
         SHOTS.mkdir(parents=True, exist_ok=True)

@@ -33,8 +33,9 @@ def lock() -> dict[str, tuple[str, list[str]]]:
 def test_every_locked_package_is_pinned_with_sha256_hashes():
     pins = lock()
     assert len(pins) > 100
-    unhashed = sorted(name for name, (_, options) in pins.items()
-                      if not options or not all(HASH.match(o) for o in options))
+    unhashed = sorted(
+        name for name, (_, options) in pins.items() if not options or not all(HASH.match(o) for o in options)
+    )
     assert not unhashed, f"requirements-lock.txt: packages without --hash=sha256: {unhashed[:10]} (run make lock)"
 
 
@@ -44,7 +45,9 @@ def test_the_lock_holds_every_direct_pin_at_its_version():
         req = Requirement(line)
         name, wanted = canonicalize_name(req.name), next(iter(req.specifier)).version
         assert name in pins, f"requirements.txt pins {name}, which is not in requirements-lock.txt (run make lock)"
-        assert pins[name][0] == wanted, f"{name}: requirements.txt says {wanted}, the lock {pins[name][0]} (run make lock)"
+        assert pins[name][0] == wanted, (
+            f"{name}: requirements.txt says {wanted}, the lock {pins[name][0]} (run make lock)"
+        )
 
 
 def test_setup_installs_the_lock_in_hash_checking_mode():

@@ -24,9 +24,13 @@ NOTEBOOKS = sorted(p for d in ("chapters", "appendix", "teaching") for p in (REP
 def pages() -> list[Path]:
     if not (BOOK / "intro.html").exists():
         pytest.fail("no built book at _build/html: run `make test-build` (or `make book`) first")
-    return sorted(p for p in BOOK.rglob("*.html") if "_static" not in p.parts
-                  and p.name not in {"search.html", "genindex.html"}
-                  and 'http-equiv="Refresh"' not in p.read_text(encoding="utf-8")[:200])  # a redirect
+    return sorted(
+        p
+        for p in BOOK.rglob("*.html")
+        if "_static" not in p.parts
+        and p.name not in {"search.html", "genindex.html"}
+        and 'http-equiv="Refresh"' not in p.read_text(encoding="utf-8")[:200]
+    )  # a redirect
 
 
 def reader_text(page: Path) -> str:
@@ -56,8 +60,11 @@ def test_no_developer_reprs_or_figure_ids_on_any_page():
     problems = []
     for page in pages():
         text = reader_text(page)
-        problems += [f"{page.relative_to(BOOK)}: {r!r} in “…{text[max(0, text.index(r) - 50):text.index(r) + 40]}…”"
-                     for r in REPRS if r in text]
+        problems += [
+            f"{page.relative_to(BOOK)}: {r!r} in “…{text[max(0, text.index(r) - 50) : text.index(r) + 40]}…”"
+            for r in REPRS
+            if r in text
+        ]
         problems += [f"{page.relative_to(BOOK)}: figure id {m.group(0)!r}" for m in list(word.finditer(text))[:3]]
     assert not problems, "\n".join(problems[:30])
 
@@ -85,7 +92,9 @@ def test_each_explorer_is_one_line_with_launch_links():
             assert note.name == "p" and note.get_text(" ", strip=True).startswith("Run this explorer"), note
             hrefs = [a["href"] for a in note.select("a")]
             assert any(h.startswith("https://mybinder.org/v2/gh/") and page.stem in h for h in hrefs), hrefs
-            assert any(h.startswith("https://colab.research.google.com/github/") and page.stem in h for h in hrefs), hrefs
+            assert any(h.startswith("https://colab.research.google.com/github/") and page.stem in h for h in hrefs), (
+                hrefs
+            )
     assert seen, "no live explorer on any page"
 
 

@@ -8,28 +8,49 @@ from helpers.site import editions, keyfigures
 
 def test_launch_links_open_the_pages_notebook():
     links = render.launch_links("https://github.com/org/book.git", "main", "chapters/01_x.ipynb")
-    assert links == {"Binder": "https://mybinder.org/v2/gh/org/book/main?urlpath=lab/tree/chapters/01_x.ipynb",
-                     "Colab": "https://colab.research.google.com/github/org/book/blob/main/chapters/01_x.ipynb"}
+    assert links == {
+        "Binder": "https://mybinder.org/v2/gh/org/book/main?urlpath=lab/tree/chapters/01_x.ipynb",
+        "Colab": "https://colab.research.google.com/github/org/book/blob/main/chapters/01_x.ipynb",
+    }
     line = render.widget_note(links)
     assert line.startswith('<p class="dongbei-widget-note">Run this explorer') and line.count("<a ") == 2
 
 
 def test_key_figures_table_is_parsed_and_explained():
-    printed = ("figure       value   source\n"
-               "-----------  ------  ------------------------\n"
-               "ex_share     12.3 %  gdp_nominal\n"
-               "ex_year      2024    gdp_nominal, claim wei-1\n")
+    printed = (
+        "figure       value   source\n"
+        "-----------  ------  ------------------------\n"
+        "ex_share     12.3 %  gdp_nominal\n"
+        "ex_year      2024    gdp_nominal, claim wei-1\n"
+    )
     rows = keyfigures.parse_table(printed)
     assert rows == [("ex_share", "12.3 %", "gdp_nominal"), ("ex_year", "2024", "gdp_nominal, claim wei-1")]
     assert keyfigures.parse_table("figure value\n") is None
-    nb = {"cells": [
-        {"cell_type": "markdown", "source": "# T\n\nIntro. By {glue:text}`ex_year` the share was "
-                                            "{glue:text}`ex_share` ({term}`GDP <Gross>`). {cite}`x2020` Next."},
-        {"cell_type": "code", "source": "", "outputs": [
-            {"output_type": "display_data", "metadata": {"scrapbook": {"name": "ex_share"}},
-             "data": {"application/papermill.record/text/plain": "'12.3 %'"}},
-            {"output_type": "display_data", "metadata": {"scrapbook": {"name": "ex_year"}},
-             "data": {"application/papermill.record/text/plain": "2024"}}]}]}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "markdown",
+                "source": "# T\n\nIntro. By {glue:text}`ex_year` the share was "
+                "{glue:text}`ex_share` ({term}`GDP <Gross>`). {cite}`x2020` Next.",
+            },
+            {
+                "cell_type": "code",
+                "source": "",
+                "outputs": [
+                    {
+                        "output_type": "display_data",
+                        "metadata": {"scrapbook": {"name": "ex_share"}},
+                        "data": {"application/papermill.record/text/plain": "'12.3 %'"},
+                    },
+                    {
+                        "output_type": "display_data",
+                        "metadata": {"scrapbook": {"name": "ex_year"}},
+                        "data": {"application/papermill.record/text/plain": "2024"},
+                    },
+                ],
+            },
+        ]
+    }
     said = keyfigures.sentences(nb, keyfigures.glued_values(nb))
     assert said["ex_share"] == "By 2024 the share was 12.3 % (GDP)."
     html = keyfigures.table_html(rows, said, "../")

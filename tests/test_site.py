@@ -11,12 +11,12 @@ built by `make test-build`) and on a small fixture book built here from tests/fi
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import json
 from pathlib import Path
 
 import pytest
@@ -47,8 +47,9 @@ def build_fixture_book(dest: Path) -> Path:
         toc += "chapters:\n" + "".join(f"  - file: {n}\n" for n in names[1:])
     (src / "_toc.yml").write_text(toc, encoding="utf-8")
     jb = Path(sys.executable).with_name("jupyter-book")
-    run = subprocess.run([str(jb), "build", str(src), "--builder", "html", "-W", "-n", "--keep-going"],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [str(jb), "build", str(src), "--builder", "html", "-W", "-n", "--keep-going"], capture_output=True, text=True
+    )
     if run.returncode != 0:
         raise AssertionError(f"fixture book failed to build:\n{run.stdout[-4000:]}\n{run.stderr[-4000:]}")
     return src / "_build" / "html"
@@ -93,27 +94,37 @@ def check_page(browser, url: str, page_name: str, notebook: Path | None, shot_pr
             SHOTS.mkdir(parents=True, exist_ok=True)
             shot = SHOTS / f"{shot_prefix}{page_name.replace('/', '__').removesuffix('.html')}-{viewport}.png"
             page.screenshot(path=str(shot), full_page=True)
-            assert not page.problems["foreign"], f"{page_name} ({viewport}) requested other hosts: {page.problems['foreign']}"
+            assert not page.problems["foreign"], (
+                f"{page_name} ({viewport}) requested other hosts: {page.problems['foreign']}"
+            )
             assert not page.problems["console"], f"{page_name} ({viewport}) console errors: {page.problems['console']}"
             assert not page.problems["http"], f"{page_name} ({viewport}) failed requests: {page.problems['http']}"
             icon = page.evaluate("document.querySelector(\"link[rel~='icon']\")?.href")
             assert icon, f"{page_name}: no <link rel=icon>, so browsers request /favicon.ico (a 404)"
             answer = page.request.get(icon)
-            assert answer.ok and answer.headers["content-type"].startswith("image/"), f"{page_name}: icon {icon}: {answer.status}"
+            assert answer.ok and answer.headers["content-type"].startswith("image/"), (
+                f"{page_name}: icon {icon}: {answer.status}"
+            )
             broken = [c for c in charts if c["rendered"] != "true" or c["marks"] == 0]
             assert not broken, f"{page_name} ({viewport}): charts not drawn: {broken}"
             text = page.inner_text("main")
             if notebook is not None and notebook.exists():
                 # A chart whose spec cut the page short (or was lost) leaves fewer figures than outputs.
                 expected = sitecheck.stored_charts(notebook)
-                assert len(charts) == expected, f"{page_name}: {len(charts)} charts on the page, {expected} in the notebook"
+                assert len(charts) == expected, (
+                    f"{page_name}: {len(charts)} charts on the page, {expected} in the notebook"
+                )
                 flat = " ".join(text.split())  # HTML collapses runs of spaces in the prose
                 for name, value in sitecheck.glued_figures(notebook).items():
-                    assert " ".join(value.split()) in flat, f"{page_name}: glued figure {name} = {value!r} not in the page text"
+                    assert " ".join(value.split()) in flat, (
+                        f"{page_name}: glued figure {name} = {value!r} not in the page text"
+                    )
             assert not cut, f"{page_name} ({viewport}): chart text cut off at the figure's edge: {cut}"
             assert not wide, f"{page_name} ({viewport}): tables wider than the window: {wide}"
             violations = sitecheck.severe_violations(page)
-            assert not violations, f"{page_name} ({viewport}): axe-core serious/critical violations:\n" + "\n".join(violations)
+            assert not violations, f"{page_name} ({viewport}): axe-core serious/critical violations:\n" + "\n".join(
+                violations
+            )
             seen[viewport] = {"charts": charts, "shot": shot}
     return seen
 
@@ -148,24 +159,34 @@ def test_a_chart_note_cannot_cut_a_page_short_and_a_spec_that_does_not_parse_fai
     (tmp_path / "_static").symlink_to(BOOK / "_static")
 
     def spec(note):
-        return {"description": note, "mark": "bar", "data": {"values": [{"a": 1}, {"a": 2}]},
-                "encoding": {"x": {"field": "a", "type": "quantitative"}}, "usermeta": {"note": note},
-                "params": [{"name": "p", "value": 1, "bind": {"input": "range", "min": 0, "max": 2}}]}
+        return {
+            "description": note,
+            "mark": "bar",
+            "data": {"values": [{"a": 1}, {"a": 2}]},
+            "encoding": {"x": {"field": "a", "type": "quantitative"}},
+            "usermeta": {"note": note},
+            "params": [{"name": "p", "value": 1, "bind": {"input": "range", "min": 0, "max": 2}}],
+        }
 
     def page_html(*figures):
         head = f'<script type="module" src="_static/dongbei-charts.js" data-runtime="{vega_bundle_name()}"></script>'
-        return (f'<!doctype html><html lang="en"><head><title>charts</title>{head}</head>'
-                f'<body><main>{"".join(figures)}<p id="end">End of the page.</p></main></body></html>')
+        return (
+            f'<!doctype html><html lang="en"><head><title>charts</title>{head}</head>'
+            f'<body><main>{"".join(figures)}<p id="end">End of the page.</p></main></body></html>'
+        )
 
     def settled(page):
         page.mouse.wheel(0, 40)  # live charts start once the reader does something on the page
-        page.wait_for_function("[...document.querySelectorAll('figure.dongbei-vega')]"
-                               ".every(f => ['true', 'error'].includes(f.dataset.live))", timeout=20_000)
+        page.wait_for_function(
+            "[...document.querySelectorAll('figure.dongbei-vega')]"
+            ".every(f => ['true', 'error'].includes(f.dataset.live))",
+            timeout=20_000,
+        )
         return sitecheck.chart_report(page)
 
     hostile = chart_html(spec("<!--<script> Jilin & Liaoning"))
     (tmp_path / "hostile.html").write_text(page_html(hostile, chart_html(spec("second"))), encoding="utf-8")
-    unparsable = chart_html(spec("first")).replace('{"$schema"', '{$schema', 1)
+    unparsable = chart_html(spec("first")).replace('{"$schema"', "{$schema", 1)
     assert unparsable != chart_html(spec("first"))
     (tmp_path / "broken.html").write_text(page_html(unparsable, chart_html(spec("second"))), encoding="utf-8")
     with sitecheck.serve(tmp_path) as url:
@@ -191,8 +212,9 @@ def test_student_site_has_no_solutions_and_instructor_edition_opens_them(tmp_pat
 
     student = [p for p in BOOK.glob("chapters/*.html")]
     assert student, "no chapter pages in the built book"
-    index = json.loads(re.search(r"Search\.setIndex\((.*)\)\s*$", (BOOK / "searchindex.js").read_text(
-        encoding="utf-8"), re.S).group(1))
+    index = json.loads(
+        re.search(r"Search\.setIndex\((.*)\)\s*$", (BOOK / "searchindex.js").read_text(encoding="utf-8"), re.S).group(1)
+    )
     stem = SearchEnglish({}).stem
     for page in student:
         html = page.read_text(encoding="utf-8")
@@ -202,17 +224,26 @@ def test_student_site_has_no_solutions_and_instructor_edition_opens_them(tmp_pat
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         kept = without_solutions(cells)
         assert len(kept) < len(cells), f"{notebook.name}: no solutions to test"
+
         # Words only the solutions use must not lead the site's search to this page.
-        text_of = lambda c: "".join(c["source"]) + json.dumps(c.get("outputs", []))
         # Compared as the search index stores them (stems), so "counted" is not looked for where "counts" stays.
-        stems = lambda cs, kinds, n=5: {stem(w.lower()) for c in cs if c["cell_type"] in kinds
-                                        for w in re.findall(rf"[A-Za-z]{{{n},}}", text_of(c))}
+        def stems(cs, kinds, n=5):
+            return {
+                stem(w.lower())
+                for c in cs
+                if c["cell_type"] in kinds
+                for w in re.findall(rf"[A-Za-z]{{{n},}}", "".join(c["source"]) + json.dumps(c.get("outputs", [])))
+            }
+
         on_page = {stem(w.lower()) for w in re.findall(r"[A-Za-z]+", re.sub(r"<[^>]+>", " ", html))}
         only_in_solutions = stems(cells, {"markdown"}) - stems(kept, {"markdown", "code"}, 1) - on_page
         assert only_in_solutions, f"{notebook.name}: no words unique to the solutions to look for"
         doc = index["docnames"].index(f"chapters/{page.stem}")
-        found = [w for w in sorted(only_in_solutions)
-                 if doc in (lambda t: t if isinstance(t, list) else [t])(index["terms"].get(w, []))]
+        found = [
+            w
+            for w in sorted(only_in_solutions)
+            if doc in (lambda t: t if isinstance(t, list) else [t])(index["terms"].get(w, []))
+        ]
         assert not found, f"{page.name}: the search index finds solution words on this page: {found[:10]}"
         download = BOOK / "_sources" / "chapters" / notebook.name
         if download.exists():
@@ -220,8 +251,12 @@ def test_student_site_has_no_solutions_and_instructor_edition_opens_them(tmp_pat
             assert "{solution" not in text, f"{download}: the downloadable notebook holds solutions"
     env = {**os.environ, "DONGBEI_INSTRUCTOR": "1"}
     jb = Path(sys.executable).parent / "jupyter-book"
-    subprocess.run([str(jb), "build", str(REPO), "--builder", "html", "--path-output", str(tmp_path)],
-                   check=True, env=env, capture_output=True)
+    subprocess.run(
+        [str(jb), "build", str(REPO), "--builder", "html", "--path-output", str(tmp_path)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
     for page in student:
         html = (tmp_path / "_build" / "html" / "chapters" / page.name).read_text(encoding="utf-8")
         solutions = re.findall(r'<div class="solution[^"]*"', html)
@@ -241,14 +276,20 @@ def test_claims_table_filters_in_the_browser(browser, book_url):
         page.select_option("select[data-column='verdict']", "error")
         errors = page.locator("div.dongbei-claims tbody tr:not([hidden])").count()
         assert 0 < errors < total and count.inner_text() == f"{errors} of {total} claims shown"
-        assert all(v == "error" for v in page.locator("div.dongbei-claims tbody tr:not([hidden])").evaluate_all(
-            "rows => rows.map(r => r.dataset.verdict)"))
+        assert all(
+            v == "error"
+            for v in page.locator("div.dongbei-claims tbody tr:not([hidden])").evaluate_all(
+                "rows => rows.map(r => r.dataset.verdict)"
+            )
+        )
         page.click("button.claims-reset")
         page.fill("input.claims-search", "Heilongjiang")
         found = page.locator("div.dongbei-claims tbody tr:not([hidden])").count()
         assert 0 < found < total
-        assert all("heilongjiang" in t.lower()
-                   for t in page.locator("div.dongbei-claims tbody tr:not([hidden])").all_inner_texts())
+        assert all(
+            "heilongjiang" in t.lower()
+            for t in page.locator("div.dongbei-claims tbody tr:not([hidden])").all_inner_texts()
+        )
         assert not page.problems["console"] and not page.problems["foreign"]
 
 
@@ -283,7 +324,8 @@ def test_search_works_although_chapters_do_not_load_the_index(browser, book_url)
         # Playwright clicks only once the button is visible, stable and hit by the pointer.
         page.wait_for_function(
             "[...document.querySelectorAll('.search-button__button')].some(b => typeof b.onclick === 'function')",
-            timeout=20_000)
+            timeout=20_000,
+        )
         page.locator(".search-button__button:visible").first.click()
         box = page.locator("#pst-search-dialog input[name='q']")
         box.wait_for(state="visible", timeout=10_000)
@@ -292,8 +334,10 @@ def test_search_works_although_chapters_do_not_load_the_index(browser, book_url)
         page.wait_for_url("**/search.html?q=self-sufficiency*")
         results = page.locator("#search-results ul.search li")
         results.first.wait_for(timeout=20_000)
-        assert any("fiscal_transfers" in (a.get_attribute("href") or "")
-                   for a in page.locator("#search-results ul.search li a").all())
+        assert any(
+            "fiscal_transfers" in (a.get_attribute("href") or "")
+            for a in page.locator("#search-results ul.search li a").all()
+        )
         assert not page.problems["console"] and not page.problems["foreign"]
 
 
@@ -331,8 +375,7 @@ def test_first_view_budget(browser, book_url):
                     .observe({type: 'longtask', buffered: true});""")
             page.goto(book_url + name, wait_until="load")
             page.wait_for_timeout(500)
-            head_scripts = page.evaluate(
-                "() => [...document.head.querySelectorAll('script[src]')].map(s => s.src)")
+            head_scripts = page.evaluate("() => [...document.head.querySelectorAll('script[src]')].map(s => s.src)")
             assert not head_scripts, f"{name}: render-blocking scripts in <head>: {head_scripts}"
             scripts = page.evaluate("""() => performance.getEntriesByType('resource')
                 .filter(r => r.initiatorType === 'script' || r.name.endsWith('.js') || r.name.includes('.js?'))
@@ -354,14 +397,18 @@ def test_every_live_chart_starts_when_the_reader_scrolls_to_it(browser, book_url
         with sitecheck.browser_page(browser, "phone") as page:
             page.goto(book_url + name, wait_until="load")
             page.wait_for_timeout(300)
-            assert page.evaluate("[...document.querySelectorAll('figure[data-live]')].every(f => f.dataset.live === 'pending')"), \
-                f"{name}: a live chart started before the reader did anything"
+            assert page.evaluate(
+                "[...document.querySelectorAll('figure[data-live]')].every(f => f.dataset.live === 'pending')"
+            ), f"{name}: a live chart started before the reader did anything"
             figures = page.locator("figure.dongbei-vega[data-live]")
             for i in range(figures.count()):
                 figures.nth(i).scroll_into_view_if_needed()
                 page.mouse.wheel(0, 5)
-                page.wait_for_function("f => ['true', 'error'].includes(f.dataset.live)",
-                                       arg=figures.nth(i).element_handle(), timeout=20_000)
+                page.wait_for_function(
+                    "f => ['true', 'error'].includes(f.dataset.live)",
+                    arg=figures.nth(i).element_handle(),
+                    timeout=20_000,
+                )
             states = figures.evaluate_all("fs => fs.map(f => f.dataset.live)")
             assert states == ["true"] * len(states), f"{name}: live charts {states}"
             assert figures.evaluate_all("fs => fs.every(f => f.querySelector('.vega-bindings, svg'))")

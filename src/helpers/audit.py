@@ -87,7 +87,7 @@ def _power(base, exponent) -> float:
     if abs(exponent) > MAX_EXPONENT:
         raise CheckError(f"exponent {exponent:g} is too large (at most {MAX_EXPONENT})")
     try:
-        return base ** exponent
+        return base**exponent
     except OverflowError:
         raise CheckError(f"a value is out of range: {base:g} ** {exponent:g}") from None
 
@@ -103,6 +103,7 @@ def _extreme(pick):
         if not args:
             raise CheckError(f"{pick.__name__}() needs at least one number")
         return pick(_number(a) for a in args)
+
     return function
 
 
@@ -113,9 +114,15 @@ def _arithmetic(op):
 
 # What a check may use: simpleeval evaluates the expression with only these operators, these functions,
 # no names, and only the syntax in EVALUATED_NODES (no attributes, subscripts, comparisons or f-strings).
-OPERATORS = {ast.Add: _arithmetic(operator.add), ast.Sub: _arithmetic(operator.sub),
-             ast.Mult: _arithmetic(operator.mul), ast.Div: _arithmetic(operator.truediv), ast.Pow: lambda a, b: _finite(_power(a, b)),
-             ast.USub: lambda x: -_number(x), ast.UAdd: lambda x: +_number(x)}
+OPERATORS = {
+    ast.Add: _arithmetic(operator.add),
+    ast.Sub: _arithmetic(operator.sub),
+    ast.Mult: _arithmetic(operator.mul),
+    ast.Div: _arithmetic(operator.truediv),
+    ast.Pow: lambda a, b: _finite(_power(a, b)),
+    ast.USub: lambda x: -_number(x),
+    ast.UAdd: lambda x: +_number(x),
+}
 FUNCTIONS = {"abs": lambda x: abs(_number(x)), "round": _round, "min": _extreme(min), "max": _extreme(max)}
 EVALUATED_NODES = (ast.Expr, ast.Constant, ast.BinOp, ast.UnaryOp, ast.Call)
 
@@ -158,8 +165,9 @@ class _Context:
 
 
 def _evaluator(ctx: _Context) -> SimpleEval:
-    evaluator = SimpleEval(operators=OPERATORS, names={},
-                           functions={"c": ctx.c, "v": ctx.v, "rank": ctx.rank, **FUNCTIONS})
+    evaluator = SimpleEval(
+        operators=OPERATORS, names={}, functions={"c": ctx.c, "v": ctx.v, "rank": ctx.rank, **FUNCTIONS}
+    )
     evaluator.nodes = {kind: handler for kind, handler in evaluator.nodes.items() if kind in EVALUATED_NODES}
     return evaluator
 
@@ -230,8 +238,14 @@ def used_in(pages: list[Path], root: Path) -> dict[str, list[str]]:
 
 
 def book_pages(root: Path) -> list[Path]:
-    return sorted([*root.glob("chapters/*.ipynb"), *root.glob("appendix/*.ipynb"), *root.glob("*.md"),
-                   *root.glob("teaching/*.md")])
+    return sorted(
+        [
+            *root.glob("chapters/*.ipynb"),
+            *root.glob("appendix/*.ipynb"),
+            *root.glob("*.md"),
+            *root.glob("teaching/*.md"),
+        ]
+    )
 
 
 @lru_cache(maxsize=1)

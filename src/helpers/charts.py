@@ -50,8 +50,12 @@ HIGHLIGHT = {
     NORTHEAST_LABEL: PALETTE["purple"],
 }
 OTHER = PALETTE["other"]
-REGION_COLORS = {NORTHEAST_LABEL: PALETTE["purple"], "East": PALETTE["blue"], "Central": PALETTE["orange"],
-                 "West": PALETTE["green"]}
+REGION_COLORS = {
+    NORTHEAST_LABEL: PALETTE["purple"],
+    "East": PALETTE["blue"],
+    "Central": PALETTE["orange"],
+    "West": PALETTE["green"],
+}
 # The categorical order for series without their own colours, and for themes and parts of a whole.
 CATEGORY_ORDER = ("blue", "vermillion", "green", "purple", "orange", "sky", "black")
 YEAR_AXIS = {"format": "d", "tickMinStep": 1, "labelOverlap": True}
@@ -68,10 +72,7 @@ def year_x(field: str = "year", **kwargs) -> alt.X:
     return alt.X(f"{field}:Q", title=None, axis=alt.Axis(**YEAR_AXIS), **kwargs)
 
 
-FONT = (
-    "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', "
-    "'Helvetica Neue', Arial, sans-serif"
-)
+FONT = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'Helvetica Neue', Arial, sans-serif"
 TITLE_WRAP = 40  # characters per title line: fits a 360 px phone screen at the theme's font size
 NODE_WRAP = 16  # characters per line of a concept-map label
 AXIS_WRAP = 28  # characters per axis-title line under horizontal bars, whose plot starts after the labels
@@ -98,14 +99,31 @@ def dongbei_theme() -> alt.theme.ThemeConfig:
         "config": {
             "font": FONT,
             "view": {"stroke": None, "continuousHeight": 260},
-            "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12,
-                      "subtitleColor": PALETTE["subtitle"], "offset": 10},
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": PALETTE["grid"],
-                     "labelColor": PALETTE["text"], "titleColor": PALETTE["text"]},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom",
-                       "direction": "horizontal", "columns": 2},
+            "title": {
+                "anchor": "start",
+                "fontSize": 15,
+                "subtitleFontSize": 12,
+                "subtitleColor": PALETTE["subtitle"],
+                "offset": 10,
+            },
+            "axis": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "gridColor": PALETTE["grid"],
+                "labelColor": PALETTE["text"],
+                "titleColor": PALETTE["text"],
+            },
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "orient": "bottom",
+                "direction": "horizontal",
+                "columns": 2,
+            },
             "line": {"strokeWidth": 2},
-            "range": {"category": list(HIGHLIGHT.values())[:3] + [PALETTE["orange"], PALETTE["sky"], PALETTE["yellow"]]},
+            "range": {
+                "category": list(HIGHLIGHT.values())[:3] + [PALETTE["orange"], PALETTE["sky"], PALETTE["yellow"]]
+            },
         },
     }
 
@@ -115,8 +133,7 @@ def _mimetype(spec: dict, **metadata):
     from altair.utils.display import default_renderer_base
     from altair.vegalite.v5.display import DEFAULT_DISPLAY, VEGALITE_MIME_TYPE
 
-    return default_renderer_base({**spec, "$schema": VEGALITE_SCHEMA}, VEGALITE_MIME_TYPE, DEFAULT_DISPLAY,
-                                 **metadata)
+    return default_renderer_base({**spec, "$schema": VEGALITE_SCHEMA}, VEGALITE_MIME_TYPE, DEFAULT_DISPLAY, **metadata)
 
 
 alt.renderers.register(THEME, _mimetype)
@@ -137,8 +154,15 @@ def wrap(text: str, width: int = TITLE_WRAP) -> list[str]:
     return textwrap.wrap(text, width=width, break_on_hyphens=False) or [text]
 
 
-def finish(chart: alt.TopLevelMixin, *, title: str, description: str, source: str,
-           subtitle: str | None = None, data_url: str | None = None) -> alt.TopLevelMixin:
+def finish(
+    chart: alt.TopLevelMixin,
+    *,
+    title: str,
+    description: str,
+    source: str,
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.TopLevelMixin:
     """Give a chart its title, screen-reader description, source line and data link.
 
     ``title`` states the finding; ``description`` says in words what the chart shows (it becomes the
@@ -208,10 +232,11 @@ def _dash_editions(chart: alt.Chart, frame: pd.DataFrame, x: str = "year", y: st
     if not mixes_vintages(frame):
         return chart
     return chart.encode(
-        strokeDash=alt.StrokeDash("edition:N", title="Edition",
-                                  legend=alt.Legend(orient="top", columns=2, labelLimit=280)),
-        tooltip=["province:N", "edition:N", alt.Tooltip(f"{x}:Q", format="d"),
-                 alt.Tooltip(f"{y}:Q", format=",.4~g")])
+        strokeDash=alt.StrokeDash(
+            "edition:N", title="Edition", legend=alt.Legend(orient="top", columns=2, labelLimit=280)
+        ),
+        tooltip=["province:N", "edition:N", alt.Tooltip(f"{x}:Q", format="d"), alt.Tooltip(f"{y}:Q", format=",.4~g")],
+    )
 
 
 def province_color(provinces: Sequence[str], highlight: Sequence[str] = NORTHEAST) -> alt.Color:
@@ -221,21 +246,29 @@ def province_color(provinces: Sequence[str], highlight: Sequence[str] = NORTHEAS
     others = [p for p in dict.fromkeys(provinces) if p not in domain]
     return alt.Color(
         "province:N",
-        scale=alt.Scale(domain=domain + others,
-                        range=highlight_colors(domain) + [OTHER] * len(others)),
+        scale=alt.Scale(domain=domain + others, range=highlight_colors(domain) + [OTHER] * len(others)),
         legend=alt.Legend(title=None, values=domain),
     )
 
 
-def line_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, source: str,
-               x: str = "year", y: str = "value", highlight: Sequence[str] = NORTHEAST,
-               subtitle: str | None = None, data_url: str | None = None) -> alt.Chart:
+def line_chart(
+    df: pd.DataFrame,
+    *,
+    y_title: str,
+    title: str,
+    description: str,
+    source: str,
+    x: str = "year",
+    y: str = "value",
+    highlight: Sequence[str] = NORTHEAST,
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.Chart:
     """One line per province; the highlighted ones (default: the Northeast) in colour."""
     missing = {x, y, "province"} - set(df.columns)
     if missing:
         raise KeyError(f"line_chart needs columns {sorted(missing)}")
-    ordered = with_gaps(df).assign(
-        _front=lambda f: f["province"].isin(list(highlight) + ["China"]).astype(int))
+    ordered = with_gaps(df).assign(_front=lambda f: f["province"].isin(list(highlight) + ["China"]).astype(int))
     chart = (
         alt.Chart(ordered)
         .mark_line(point=alt.OverlayMarkDef(size=18))
@@ -250,15 +283,25 @@ def line_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, 
         )
     )
     chart = _dash_editions(chart, ordered, x, y)
-    return finish(chart, title=title, description=description, source=source,
-                  subtitle=subtitle, data_url=data_url)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
 
 
-def tile_map(df: pd.DataFrame, *, value: str, title: str, description: str, source: str,
-             legend_title: str, nominal: bool = False, fmt: str = ",.4~g", diverging: bool = False,
-             colors: dict[str, str] | None = None,
-             registry: pd.DataFrame | None = None, subtitle: str | None = None,
-             data_url: str | None = None) -> alt.LayerChart:
+def tile_map(
+    df: pd.DataFrame,
+    *,
+    value: str,
+    title: str,
+    description: str,
+    source: str,
+    legend_title: str,
+    nominal: bool = False,
+    fmt: str = ",.4~g",
+    diverging: bool = False,
+    colors: dict[str, str] | None = None,
+    registry: pd.DataFrame | None = None,
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.LayerChart:
     """Tile-grid map: every province an equal square at its registry position.
 
     ``df`` needs a ``province`` column (English names as in the registry) and the ``value`` column.
@@ -272,7 +315,8 @@ def tile_map(df: pd.DataFrame, *, value: str, title: str, description: str, sour
     if unknown:
         raise ValueError(f"tile_map: unknown province name(s) {unknown}")
     tiles = registry[["province", "hanzi", "abbr", "tile_x", "tile_y"]].merge(
-        df[["province", value]], on="province", how="left")
+        df[["province", value]], on="province", how="left"
+    )
     base = alt.Chart(tiles).encode(
         x=alt.X("tile_x:O", axis=None),
         y=alt.Y("tile_y:O", axis=None),
@@ -286,8 +330,11 @@ def tile_map(df: pd.DataFrame, *, value: str, title: str, description: str, sour
     color = alt.Color(f"{value}:{'N' if nominal else 'Q'}", title=legend_title, scale=scale)
     rects = base.mark_rect(stroke=PALETTE["white"], strokeWidth=2).encode(
         color=alt.condition(f"isValid(datum['{value}'])", color, alt.value(PALETTE["white"])),
-        tooltip=["province:N", "hanzi:N", alt.Tooltip(f"{value}:{'N' if nominal else 'Q'}",
-                                                      **({} if nominal else {"format": fmt}))],
+        tooltip=[
+            "province:N",
+            "hanzi:N",
+            alt.Tooltip(f"{value}:{'N' if nominal else 'Q'}", **({} if nominal else {"format": fmt})),
+        ],
     )
     label_color = alt.value(PALETTE["ink"])
     if not nominal and tiles[value].notna().any():
@@ -302,14 +349,22 @@ def tile_map(df: pd.DataFrame, *, value: str, title: str, description: str, sour
     labels = base.mark_text(fontSize=11, fontWeight="bold").encode(text="abbr:N", color=label_color)
     outline = base.mark_rect(fill=None, stroke=PALETTE["outline"], strokeWidth=0.5)
     chart = alt.layer(rects, outline, labels).properties(height=330)
-    return finish(chart, title=title, description=description, source=source,
-                  subtitle=subtitle, data_url=data_url)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
 
 
-def pick_province_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, source: str,
-                        fixed: Sequence[str] = ("Northeast", "China"), initial: str = "Guangdong",
-                        label: str = "Compare with: ", subtitle: str | None = None,
-                        data_url: str | None = None) -> alt.Chart:
+def pick_province_chart(
+    df: pd.DataFrame,
+    *,
+    y_title: str,
+    title: str,
+    description: str,
+    source: str,
+    fixed: Sequence[str] = ("Northeast", "China"),
+    initial: str = "Guangdong",
+    label: str = "Compare with: ",
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.Chart:
     """Lines for the ``fixed`` areas plus one province the reader picks from a dropdown.
 
     The dropdown is a Vega-Lite parameter, so it works on the static site without a kernel.
@@ -317,8 +372,7 @@ def pick_province_chart(df: pd.DataFrame, *, y_title: str, title: str, descripti
     options = sorted(p for p in df["province"].unique() if p not in fixed)
     if initial not in options:
         initial = options[0]
-    pick = alt.param(name="pick", value=initial,
-                     bind=alt.binding_select(options=options, name=label))
+    pick = alt.param(name="pick", value=initial, bind=alt.binding_select(options=options, name=label))
     fixed_list = ", ".join(repr(p) for p in fixed)
     colors = highlight_colors(fixed) + [PALETTE["orange"]]
     columns = ["province", "year", "value"] + (["vintage"] if "vintage" in df else [])
@@ -326,27 +380,39 @@ def pick_province_chart(df: pd.DataFrame, *, y_title: str, title: str, descripti
     chart = (
         alt.Chart(frame)
         .transform_filter(f"datum.province == pick || indexof([{fixed_list}], datum.province) >= 0")
-        .transform_calculate(line=f"indexof([{fixed_list}], datum.province) >= 0 ? datum.province : 'Selected province'")
+        .transform_calculate(
+            line=f"indexof([{fixed_list}], datum.province) >= 0 ? datum.province : 'Selected province'"
+        )
         .mark_line(point=alt.OverlayMarkDef(size=18))
         .encode(
             x=year_x(),
             y=alt.Y("value:Q", title=y_title),
-            color=alt.Color("line:N", title=None,
-                            scale=alt.Scale(domain=list(fixed) + ["Selected province"], range=colors)),
+            color=alt.Color(
+                "line:N", title=None, scale=alt.Scale(domain=list(fixed) + ["Selected province"], range=colors)
+            ),
             detail="_segment:N",
             tooltip=["province:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.4~g")],
         )
         .add_params(pick)
     )
     chart = _dash_editions(chart, frame)
-    return finish(chart, title=title, description=description, source=source,
-                  subtitle=subtitle, data_url=data_url)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
 
 
-def slope_chart(df: pd.DataFrame, *, start: int, end: int, y_title: str, title: str,
-                description: str, source: str, reverse: bool = True,
-                highlight: Sequence[str] = NORTHEAST, subtitle: str | None = None,
-                data_url: str | None = None) -> alt.LayerChart:
+def slope_chart(
+    df: pd.DataFrame,
+    *,
+    start: int,
+    end: int,
+    y_title: str,
+    title: str,
+    description: str,
+    source: str,
+    reverse: bool = True,
+    highlight: Sequence[str] = NORTHEAST,
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.LayerChart:
     """Every province's value in two years joined by a line (e.g. ranks; 1 at the top)."""
     two = df[df["year"].isin([start, end])]
     ordered = two.assign(_front=two["province"].isin(highlight).astype(int))
@@ -362,11 +428,14 @@ def slope_chart(df: pd.DataFrame, *, start: int, end: int, y_title: str, title: 
         strokeWidth=alt.condition(alt.datum._front == 1, alt.value(3), alt.value(1)),
     )
     points = base.mark_point(filled=True, size=30)
-    labels = base.transform_filter(alt.datum._front == 1).transform_filter(
-        alt.datum.year == end).mark_text(align="left", dx=6, fontSize=11).encode(text="province:N")
+    labels = (
+        base.transform_filter(alt.datum._front == 1)
+        .transform_filter(alt.datum.year == end)
+        .mark_text(align="left", dx=6, fontSize=11)
+        .encode(text="province:N")
+    )
     chart = alt.layer(lines, points, labels).properties(height=420)
-    return finish(chart, title=title, description=description, source=source,
-                  subtitle=subtitle, data_url=data_url)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
 
 
 def coverage_runs(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -380,8 +449,9 @@ def coverage_runs(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return runs.drop(columns="run").assign(end=lambda f: f["end"] + 1)
 
 
-def coverage_chart(frames: dict[str, pd.DataFrame], *, title: str, description: str, source: str,
-                   registry: pd.DataFrame | None = None) -> alt.Chart:
+def coverage_chart(
+    frames: dict[str, pd.DataFrame], *, title: str, description: str, source: str, registry: pd.DataFrame | None = None
+) -> alt.Chart:
     """Which province-years each series has, coloured by status; a dropdown picks the series.
 
     Empty cells are gaps: values nobody could source, left out rather than guessed. Runs of
@@ -392,22 +462,30 @@ def coverage_chart(frames: dict[str, pd.DataFrame], *, title: str, description: 
     order = ["China"] + list(registry["province"])
     runs = coverage_runs(frames)
     names = list(frames)
-    pick = alt.param(name="series_pick", value=names[0],
-                     bind=alt.binding_select(options=names, name="Series: "))
+    pick = alt.param(name="series_pick", value=names[0], bind=alt.binding_select(options=names, name="Series: "))
     chart = (
         alt.Chart(runs)
         .transform_filter("datum.series == series_pick")
         .mark_rect()
         .encode(
-            x=year_x("start",
-                    scale=alt.Scale(domain=[int(runs["start"].min()), int(runs["end"].max())], nice=False)),
+            x=year_x("start", scale=alt.Scale(domain=[int(runs["start"].min()), int(runs["end"].max())], nice=False)),
             x2="end:Q",
             y=alt.Y("province:N", sort=order, title=None, axis=alt.Axis(labelFontSize=10)),
-            color=alt.Color("status:N", title="Status",
-                            scale=alt.Scale(domain=["verified", "reported", "derived", "estimate"],
-                                            range=[PALETTE["blue"], PALETTE["orange"], PALETTE["green"], PALETTE["purple"]])),
-            tooltip=["series:N", "province:N", "status:N", alt.Tooltip("start:Q", format="d", title="from"),
-                     alt.Tooltip("end:Q", format="d", title="until (exclusive)")],
+            color=alt.Color(
+                "status:N",
+                title="Status",
+                scale=alt.Scale(
+                    domain=["verified", "reported", "derived", "estimate"],
+                    range=[PALETTE["blue"], PALETTE["orange"], PALETTE["green"], PALETTE["purple"]],
+                ),
+            ),
+            tooltip=[
+                "series:N",
+                "province:N",
+                "status:N",
+                alt.Tooltip("start:Q", format="d", title="from"),
+                alt.Tooltip("end:Q", format="d", title="until (exclusive)"),
+            ],
         )
         .add_params(pick)
         .properties(height=520)
@@ -415,8 +493,15 @@ def coverage_chart(frames: dict[str, pd.DataFrame], *, title: str, description: 
     return finish(chart, title=title, description=description, source=source)
 
 
-def concept_map(nodes: pd.DataFrame, edges: Sequence[tuple[str, str]], *, title: str, description: str,
-                source: str, shorten: float = 0.11) -> alt.LayerChart:
+def concept_map(
+    nodes: pd.DataFrame,
+    edges: Sequence[tuple[str, str]],
+    *,
+    title: str,
+    description: str,
+    source: str,
+    shorten: float = 0.11,
+) -> alt.LayerChart:
     """A small causal diagram: labelled boxes at (x, y) in [0, 1] and arrows from cause to effect.
 
     ``nodes`` has columns ``id``, ``label`` and ``x``, ``y``; ``edges`` lists (cause, effect) ids.
@@ -439,24 +524,40 @@ def concept_map(nodes: pd.DataFrame, edges: Sequence[tuple[str, str]], *, title:
     links = pd.DataFrame(rows)
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, 1]))
     y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[0, 1], reverse=True))
-    lines = alt.Chart(links).mark_rule(color=PALETTE["arrow"], strokeWidth=1.5).encode(
-        x=x, y=y, x2="x2:Q", y2="y2:Q")
-    heads = alt.Chart(links).mark_point(shape="triangle-up", filled=True, size=90, color=PALETTE["arrow"]).encode(
-        x=alt.X("x2:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("y2:Q", axis=None, scale=alt.Scale(domain=[0, 1], reverse=True)),
-        angle=alt.Angle("angle:Q", scale=None))
+    lines = alt.Chart(links).mark_rule(color=PALETTE["arrow"], strokeWidth=1.5).encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
+    heads = (
+        alt.Chart(links)
+        .mark_point(shape="triangle-up", filled=True, size=90, color=PALETTE["arrow"])
+        .encode(
+            x=alt.X("x2:Q", axis=None, scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("y2:Q", axis=None, scale=alt.Scale(domain=[0, 1], reverse=True)),
+            angle=alt.Angle("angle:Q", scale=None),
+        )
+    )
     # Labels wrap at NODE_WRAP characters, so boxes near the sides stay inside a phone-width chart.
     wrapped = nodes.assign(label=nodes["label"].map(lambda t: "\n".join(wrap(t, NODE_WRAP))))
-    boxes = alt.Chart(wrapped).mark_text(fontSize=12, fontWeight="bold", color=PALETTE["ink"], lineBreak="\n").encode(
-        x=x, y=y, text="label:N")
+    boxes = (
+        alt.Chart(wrapped)
+        .mark_text(fontSize=12, fontWeight="bold", color=PALETTE["ink"], lineBreak="\n")
+        .encode(x=x, y=y, text="label:N")
+    )
     chart = alt.layer(lines, heads, boxes).properties(height=320)
     return finish(chart, title=title, description=description, source=source)
 
 
-def components_chart(df: pd.DataFrame, *, parts: dict[str, str], y_title: str, title: str,
-                     description: str, source: str, initial: str = "Heilongjiang",
-                     label: str = "Province: ", subtitle: str | None = None,
-                     data_url: str | None = None) -> alt.Chart:
+def components_chart(
+    df: pd.DataFrame,
+    *,
+    parts: dict[str, str],
+    y_title: str,
+    title: str,
+    description: str,
+    source: str,
+    initial: str = "Heilongjiang",
+    label: str = "Province: ",
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.Chart:
     """Bars per year split into named parts (e.g. natural increase and migration), one province at a
     time chosen from a dropdown (a Vega-Lite parameter: works on the static site).
 
@@ -466,12 +567,16 @@ def components_chart(df: pd.DataFrame, *, parts: dict[str, str], y_title: str, t
     missing = {"province", "year", *parts} - set(df.columns)
     if missing:
         raise KeyError(f"components_chart needs columns {sorted(missing)}")
-    long = df.melt(id_vars=["province", "year"], value_vars=list(parts), var_name="part",
-                   value_name="value").dropna(subset=["value"])
+    long = df.melt(id_vars=["province", "year"], value_vars=list(parts), var_name="part", value_name="value").dropna(
+        subset=["value"]
+    )
     long["part"] = long["part"].map(parts)
     options = sorted(long["province"].unique())
-    pick = alt.param(name="pick", value=initial if initial in options else options[0],
-                     bind=alt.binding_select(options=options, name=label))
+    pick = alt.param(
+        name="pick",
+        value=initial if initial in options else options[0],
+        bind=alt.binding_select(options=options, name=label),
+    )
     palette = [PALETTE[name] for name in CATEGORY_ORDER[:4]]
     chart = (
         alt.Chart(long)
@@ -481,21 +586,32 @@ def components_chart(df: pd.DataFrame, *, parts: dict[str, str], y_title: str, t
             x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
             xOffset=alt.XOffset("part:N", sort=list(parts.values())),
             y=alt.Y("value:Q", title=y_title),
-            color=alt.Color("part:N", title=None, sort=list(parts.values()),
-                            scale=alt.Scale(domain=list(parts.values()), range=palette[:len(parts)]),
-                            legend=alt.Legend(columns=1, labelLimit=0)),
+            color=alt.Color(
+                "part:N",
+                title=None,
+                sort=list(parts.values()),
+                scale=alt.Scale(domain=list(parts.values()), range=palette[: len(parts)]),
+                legend=alt.Legend(columns=1, labelLimit=0),
+            ),
             tooltip=["province:N", "year:O", "part:N", alt.Tooltip("value:Q", format=",.1f")],
         )
         .add_params(pick)
     )
-    return finish(chart, title=title, description=description, source=source,
-                  subtitle=subtitle, data_url=data_url)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
 
 
-def scenario_chart(bases: pd.DataFrame, *, end: int, y_title: str, title: str, description: str, source: str,
-                   fertility: tuple[float, float, float] = (0.5, 2.0, 0.05),
-                   migration: tuple[float, float, float] = (-10.0, 5.0, 0.5),
-                   subtitle: str | None = None) -> alt.LayerChart:
+def scenario_chart(
+    bases: pd.DataFrame,
+    *,
+    end: int,
+    y_title: str,
+    title: str,
+    description: str,
+    source: str,
+    fertility: tuple[float, float, float] = (0.5, 2.0, 0.05),
+    migration: tuple[float, float, float] = (-10.0, 5.0, 0.5),
+    subtitle: str | None = None,
+) -> alt.LayerChart:
     """Projection paths chosen with two sliders (fertility factor, net migration per 1,000 a year).
 
     ``bases`` has one row per province: province, year, population, birth_rate, death_rate (‰). The
@@ -508,25 +624,44 @@ def scenario_chart(bases: pd.DataFrame, *, end: int, y_title: str, title: str, d
     missing = {"province", "year", "population", "birth_rate", "death_rate"} - set(bases.columns)
     if missing:
         raise KeyError(f"scenario_chart needs columns {sorted(missing)}")
-    fert = alt.param(name="fert", value=1.0, bind=alt.binding_range(
-        min=fertility[0], max=fertility[1], step=fertility[2], name="Fertility (× today's) "))
-    mig = alt.param(name="mig", value=0.0, bind=alt.binding_range(
-        min=migration[0], max=migration[1], step=migration[2], name="Net migration (per 1,000 a year) "))
-    rows = [{"province": b.province, "birth_rate": b.birth_rate, "death_rate": b.death_rate,
-             "year": int(y), "t": int(y - b.year)}
-            for b in bases.itertuples(index=False) for y in range(int(b.year), end + 1)]
+    fert = alt.param(
+        name="fert",
+        value=1.0,
+        bind=alt.binding_range(min=fertility[0], max=fertility[1], step=fertility[2], name="Fertility (× today's) "),
+    )
+    mig = alt.param(
+        name="mig",
+        value=0.0,
+        bind=alt.binding_range(
+            min=migration[0], max=migration[1], step=migration[2], name="Net migration (per 1,000 a year) "
+        ),
+    )
+    rows = [
+        {
+            "province": b.province,
+            "birth_rate": b.birth_rate,
+            "death_rate": b.death_rate,
+            "year": int(y),
+            "t": int(y - b.year),
+        }
+        for b in bases.itertuples(index=False)
+        for y in range(int(b.year), end + 1)
+    ]
     frame = pd.DataFrame(rows)
     x = year_x()
     y = alt.Y("index:Q", title=y_title, scale=alt.Scale(zero=False))
     provinces = list(dict.fromkeys(bases["province"]))
-    color = alt.Color("province:N", title=None, scale=alt.Scale(
-        domain=provinces, range=highlight_colors(provinces)))
+    color = alt.Color("province:N", title=None, scale=alt.Scale(domain=provinces, range=highlight_colors(provinces)))
     chosen = (
         alt.Chart(frame)
         .transform_calculate(index=CLOSED_FORM.format(f="fert", m="mig"))
         .mark_line()
-        .encode(x=x, y=y, color=color,
-                tooltip=["province:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("index:Q", format=".1f")])
+        .encode(
+            x=x,
+            y=y,
+            color=color,
+            tooltip=["province:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("index:Q", format=".1f")],
+        )
         .add_params(fert, mig)
     )
     reference = (
@@ -539,8 +674,9 @@ def scenario_chart(bases: pd.DataFrame, *, end: int, y_title: str, title: str, d
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle)
 
 
-def timeline_chart(events: pd.DataFrame, *, title: str, description: str, source: str,
-                   subtitle: str | None = None) -> alt.LayerChart:
+def timeline_chart(
+    events: pd.DataFrame, *, title: str, description: str, source: str, subtitle: str | None = None
+) -> alt.LayerChart:
     """Dated events as dots (single years) and bars (periods), one row per theme.
 
     Readers can pick a theme from a dropdown and zoom or pan the years (drag, scroll or pinch); both
@@ -551,8 +687,7 @@ def timeline_chart(events: pd.DataFrame, *, title: str, description: str, source
     if missing:
         raise KeyError(f"timeline_chart needs columns {sorted(missing)}")
     themes = sorted(events["theme"].unique())
-    pick = alt.param(name="theme_pick", value="all",
-                     bind=alt.binding_select(options=["all", *themes], name="Theme: "))
+    pick = alt.param(name="theme_pick", value="all", bind=alt.binding_select(options=["all", *themes], name="Theme: "))
     zoom = alt.selection_interval(bind="scales", encodings=["x"], name="zoom")
     # Years run on a "time before now" axis with a symmetric-log scale, so the crowded recent decades
     # get room while 1858 stays on the same chart; tick labels are turned back into calendar years.
@@ -565,19 +700,31 @@ def timeline_chart(events: pd.DataFrame, *, title: str, description: str, source
     else:
         candidates, margin = range(first // 5 * 5 + 5, last, 5), 3
     ticks = [first] + [y for y in candidates if first + margin < y < last - 2] + [last]
-    x = alt.X("ago:Q", title=None,
-              scale=alt.Scale(type="symlog", constant=4, reverse=True, domain=[0, now - int(events["start"].min()) + 4]),
-              axis=alt.Axis(values=[now - y for y in ticks], labelExpr=f"{now} - datum.value", labelOverlap=True))
+    x = alt.X(
+        "ago:Q",
+        title=None,
+        scale=alt.Scale(type="symlog", constant=4, reverse=True, domain=[0, now - int(events["start"].min()) + 4]),
+        axis=alt.Axis(values=[now - y for y in ticks], labelExpr=f"{now} - datum.value", labelOverlap=True),
+    )
     y = alt.Y("theme:N", title=None, sort=themes)
     palette = [PALETTE[name] for name in CATEGORY_ORDER]
-    color = alt.Color("theme:N", title=None, legend=None, scale=alt.Scale(domain=themes, range=palette[:len(themes)]))
-    tooltip = [alt.Tooltip("when:N", title="When"), alt.Tooltip("event:N", title="Event"),
-               alt.Tooltip("source:N", title="Source")]
+    color = alt.Color("theme:N", title=None, legend=None, scale=alt.Scale(domain=themes, range=palette[: len(themes)]))
+    tooltip = [
+        alt.Tooltip("when:N", title="When"),
+        alt.Tooltip("event:N", title="Event"),
+        alt.Tooltip("source:N", title="Source"),
+    ]
     base = alt.Chart(frame).transform_filter("theme_pick == 'all' || datum.theme == theme_pick")
-    spans = base.transform_filter("datum.end > datum.start").mark_bar(height=10, opacity=0.8).encode(
-        x=x, x2="ago_stop:Q", y=y, color=color, tooltip=tooltip)
-    points = base.transform_filter("datum.end == datum.start").mark_point(
-        filled=True, size=90, opacity=0.9).encode(x=x, y=y, color=color, tooltip=tooltip)
+    spans = (
+        base.transform_filter("datum.end > datum.start")
+        .mark_bar(height=10, opacity=0.8)
+        .encode(x=x, x2="ago_stop:Q", y=y, color=color, tooltip=tooltip)
+    )
+    points = (
+        base.transform_filter("datum.end == datum.start")
+        .mark_point(filled=True, size=90, opacity=0.9)
+        .encode(x=x, y=y, color=color, tooltip=tooltip)
+    )
     chart = alt.layer(spans, points).add_params(pick, zoom).properties(height=260)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle)
 
@@ -587,15 +734,29 @@ def _year_slider(chart: alt.Chart, years: Sequence[int], name: str) -> tuple[alt
     rows of the chosen year; with one year or none, return the chart unchanged and no parameter."""
     if len(years) < 2:
         return chart, []
-    year = alt.param(name=name, value=int(years[-1]),
-                     bind=alt.binding_range(min=int(years[0]), max=int(years[-1]), step=1, name="Year: "))
+    year = alt.param(
+        name=name,
+        value=int(years[-1]),
+        bind=alt.binding_range(min=int(years[0]), max=int(years[-1]), step=1, name="Year: "),
+    )
     return chart.transform_filter(f"datum.year == {name}"), [year]
 
 
-def ranking_chart(df: pd.DataFrame, *, x_title: str, title: str, description: str, source: str,
-                  reference: float | dict[int, float] | None = None, reference_label: str = "",
-                  initial: str = "Guangdong", highlight: Sequence[str] = NORTHEAST, fmt: str = ",.0f",
-                  subtitle: str | None = None, data_url: str | None = None) -> alt.LayerChart:
+def ranking_chart(
+    df: pd.DataFrame,
+    *,
+    x_title: str,
+    title: str,
+    description: str,
+    source: str,
+    reference: float | dict[int, float] | None = None,
+    reference_label: str = "",
+    initial: str = "Guangdong",
+    highlight: Sequence[str] = NORTHEAST,
+    fmt: str = ",.0f",
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.LayerChart:
     """Provinces ranked by ``value`` as horizontal bars; the Northeast in colour, one more province picked
     from a dropdown (a Vega-Lite parameter, so it works on the static site); optional reference line
     (e.g. the national figure).
@@ -608,25 +769,37 @@ def ranking_chart(df: pd.DataFrame, *, x_title: str, title: str, description: st
     if df.duplicated(subset=keys).any():
         raise ValueError(f"ranking_chart needs one row per {' and '.join(keys)}")
     options = sorted(p for p in df["province"].unique() if p not in highlight)
-    pick = alt.param(name="rank_pick", value=initial if initial in options else options[0],
-                     bind=alt.binding_select(options=options, name="Highlight: "))
+    pick = alt.param(
+        name="rank_pick",
+        value=initial if initial in options else options[0],
+        bind=alt.binding_select(options=options, name="Highlight: "),
+    )
     hl = ", ".join(repr(p) for p in highlight)
     frame = df[keys + ["value"]]
-    color_expr = (f"indexof([{hl}], datum.province) >= 0 ? datum.province : "
-                  f"(datum.province == rank_pick ? 'Selected province' : 'Other')")
+    color_expr = (
+        f"indexof([{hl}], datum.province) >= 0 ? datum.province : "
+        f"(datum.province == rank_pick ? 'Selected province' : 'Other')"
+    )
     domain = [*highlight, "Selected province", "Other"]
     colors = highlight_colors(highlight) + [PALETTE["orange"], OTHER]
     bars, params = _year_slider(alt.Chart(frame), years, "rank_year")
     params = [pick, *params]
     bars = (
-        bars.transform_calculate(shade=color_expr).mark_bar().encode(
+        bars.transform_calculate(shade=color_expr)
+        .mark_bar()
+        .encode(
             y=alt.Y("province:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=11)),
             x=alt.X("value:Q", title=wrap(x_title, AXIS_WRAP)),
-            color=alt.Color("shade:N", title=None, scale=alt.Scale(domain=domain, range=colors),
-                            legend=alt.Legend(values=[*highlight, "Selected province"])),
+            color=alt.Color(
+                "shade:N",
+                title=None,
+                scale=alt.Scale(domain=domain, range=colors),
+                legend=alt.Legend(values=[*highlight, "Selected province"]),
+            ),
             tooltip=["province:N", alt.Tooltip("value:Q", format=fmt)]
             + ([alt.Tooltip("year:Q", format="d")] if len(years) > 1 else []),
-        ).add_params(*params)
+        )
+        .add_params(*params)
     )
     layers = [bars]
     if reference is not None:
@@ -640,17 +813,31 @@ def ranking_chart(df: pd.DataFrame, *, x_title: str, title: str, description: st
         layers.append(rule.mark_rule(color=PALETTE["black"], strokeDash=[4, 3]).encode(x="value:Q"))
         # The label reads away from the nearer edge, so it is not cut off when the line sits far right.
         far_right = max(ref["value"]) > 0.6 * frame["value"].max()
-        layers.append(rule.mark_text(align="right" if far_right else "left", dx=-4 if far_right else 4, dy=-6,
-                                     fontSize=11, color=PALETTE["black"]).encode(x="value:Q", y=alt.value(0),
-                                                                          text="label:N"))
+        layers.append(
+            rule.mark_text(
+                align="right" if far_right else "left",
+                dx=-4 if far_right else 4,
+                dy=-6,
+                fontSize=11,
+                color=PALETTE["black"],
+            ).encode(x="value:Q", y=alt.value(0), text="label:N")
+        )
     n = frame["province"].nunique()
     chart = alt.layer(*layers).properties(height=max(300, 16 * n))
-    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
-                  data_url=data_url)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
 
 
-def events_chart(df: pd.DataFrame, events: pd.DataFrame, *, y_title: str, title: str, description: str,
-                 source: str, subtitle: str | None = None, data_url: str | None = None) -> alt.LayerChart:
+def events_chart(
+    df: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    y_title: str,
+    title: str,
+    description: str,
+    source: str,
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.LayerChart:
     """A series (one line per province, gaps kept) with policy events as labelled vertical rules.
 
     ``events`` needs ``start`` (year) and ``label``; rules outside the series' years are dropped.
@@ -659,24 +846,50 @@ def events_chart(df: pd.DataFrame, events: pd.DataFrame, *, y_title: str, title:
     marks = events[(events["start"] >= lo) & (events["start"] <= hi)][["start", "label"]]
     provinces = list(dict.fromkeys(df["province"]))
     x = year_x(scale=alt.Scale(domain=[lo, hi]))
-    lines = alt.Chart(with_gaps(df[["province", "year", "value"]])).mark_line(point=alt.OverlayMarkDef(size=18)).encode(
-        x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
-        color=alt.Color("province:N", title=None, scale=alt.Scale(
-            domain=provinces, range=highlight_colors(provinces))),
-        detail="_segment:N",
-        tooltip=["province:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.4~g")])
-    rules = alt.Chart(marks).mark_rule(color=PALETTE["reference"], strokeDash=[3, 3]).encode(
-        x=alt.X("start:Q", scale=alt.Scale(domain=[lo, hi])), tooltip=["label:N"])
-    texts = alt.Chart(marks).mark_text(angle=270, align="right", baseline="bottom", dx=-4, dy=-2, fontSize=10,
-                                       color=PALETTE["fit"]).encode(x="start:Q", y=alt.value(0), text="label:N")
+    lines = (
+        alt.Chart(with_gaps(df[["province", "year", "value"]]))
+        .mark_line(point=alt.OverlayMarkDef(size=18))
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "province:N", title=None, scale=alt.Scale(domain=provinces, range=highlight_colors(provinces))
+            ),
+            detail="_segment:N",
+            tooltip=["province:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.4~g")],
+        )
+    )
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(color=PALETTE["reference"], strokeDash=[3, 3])
+        .encode(x=alt.X("start:Q", scale=alt.Scale(domain=[lo, hi])), tooltip=["label:N"])
+    )
+    texts = (
+        alt.Chart(marks)
+        .mark_text(angle=270, align="right", baseline="bottom", dx=-4, dy=-2, fontSize=10, color=PALETTE["fit"])
+        .encode(x="start:Q", y=alt.value(0), text="label:N")
+    )
     chart = alt.layer(rules, lines, texts).properties(height=300)
-    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
-                  data_url=data_url)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
 
 
-def scatter_chart(df: pd.DataFrame, *, x: str, y: str, x_title: str, y_title: str, title: str, description: str,
-                  source: str, highlight: Sequence[str] = NORTHEAST, fit: bool = True, x_format: str = ",.0f",
-                  y_format: str = ".1f", subtitle: str | None = None, data_url: str | None = None) -> alt.LayerChart:
+def scatter_chart(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    x_title: str,
+    y_title: str,
+    title: str,
+    description: str,
+    source: str,
+    highlight: Sequence[str] = NORTHEAST,
+    fit: bool = True,
+    x_format: str = ",.0f",
+    y_format: str = ".1f",
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.LayerChart:
     """Provinces as points (the highlighted ones in colour and labelled) with an optional least-squares
     line the reader can hide with a checkbox.
 
@@ -695,21 +908,32 @@ def scatter_chart(df: pd.DataFrame, *, x: str, y: str, x_title: str, y_title: st
     if len(years) > 1:
         tooltip.append(alt.Tooltip("year:Q", format="d"))
     points = base.mark_circle(size=70, opacity=0.85).encode(
-        x=ex, y=ey, tooltip=tooltip,
-        color=alt.Color("group:N", title=None, scale=alt.Scale(
-            domain=[*highlight, "Other provinces"], range=highlight_colors(highlight) + [OTHER])))
-    labels = points.transform_filter("datum.group != 'Other provinces'").mark_text(
-        align="left", dx=7, fontSize=11).encode(text="province:N")
+        x=ex,
+        y=ey,
+        tooltip=tooltip,
+        color=alt.Color(
+            "group:N",
+            title=None,
+            scale=alt.Scale(domain=[*highlight, "Other provinces"], range=highlight_colors(highlight) + [OTHER]),
+        ),
+    )
+    labels = (
+        points.transform_filter("datum.group != 'Other provinces'")
+        .mark_text(align="left", dx=7, fontSize=11)
+        .encode(text="province:N")
+    )
     layers = [points, labels]
     if fit:
         show_fit = alt.param(name="show_fit", value=True, bind=alt.binding_checkbox(name="Show fitted line "))
         params.append(show_fit)
-        line = base.transform_regression(x, y).mark_line(color=PALETTE["fit"], strokeDash=[5, 3]).encode(
-            x=f"{x}:Q", y=f"{y}:Q", opacity=alt.condition(show_fit, alt.value(1), alt.value(0)))
+        line = (
+            base.transform_regression(x, y)
+            .mark_line(color=PALETTE["fit"], strokeDash=[5, 3])
+            .encode(x=f"{x}:Q", y=f"{y}:Q", opacity=alt.condition(show_fit, alt.value(1), alt.value(0)))
+        )
         layers.insert(0, line)
     chart = alt.layer(*layers).add_params(*params).properties(height=320)
-    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
-                  data_url=data_url)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
 
 
 # Sources-audit verdicts, worst first, drawn in the theme's own category palette (Okabe-Ito): vermillion for
@@ -720,8 +944,16 @@ _CATEGORY = dongbei_theme()["config"]["range"]["category"]
 VERDICT_COLORS = dict(zip(VERDICT_ORDER, (_CATEGORY[0], _CATEGORY[3], _CATEGORY[2], _CATEGORY[4], OTHER)))
 
 
-def verdict_bars(tally: pd.DataFrame, *, groups: Sequence[str], title: str, description: str, source: str,
-                 data_url: str | None = None, height: int = 220) -> alt.Chart:
+def verdict_bars(
+    tally: pd.DataFrame,
+    *,
+    groups: Sequence[str],
+    title: str,
+    description: str,
+    source: str,
+    data_url: str | None = None,
+    height: int = 220,
+) -> alt.Chart:
     """Horizontal stacked bars of audit claims per document (``group``), split by ``verdict`` (``claims``
     counts), worst verdict first, in :data:`VERDICT_COLORS`. ``groups`` fixes the order of the bars."""
     missing = {"group", "verdict", "claims"} - set(tally.columns)
@@ -731,34 +963,65 @@ def verdict_bars(tally: pd.DataFrame, *, groups: Sequence[str], title: str, desc
     if unknown:
         raise ValueError(f"unknown verdicts {sorted(unknown)}; known: {', '.join(VERDICT_ORDER)}")
     order = list(VERDICT_ORDER)
-    chart = alt.Chart(tally).mark_bar().encode(
-        y=alt.Y("group:N", title=None, sort=list(groups)),
-        x=alt.X("claims:Q", title="Claims"),
-        color=alt.Color("verdict:N", title=None, sort=order,
-                        scale=alt.Scale(domain=order, range=[VERDICT_COLORS[v] for v in order]),
-                        legend=alt.Legend(columns=1)),  # one column: long labels fit a phone
-        order=alt.Order("verdict_order:Q"),
-        tooltip=[alt.Tooltip("group:N", title="document"), "verdict:N", "claims:Q"],
-    ).transform_calculate(verdict_order=f"indexof({order}, datum.verdict)").properties(height=height)
+    chart = (
+        alt.Chart(tally)
+        .mark_bar()
+        .encode(
+            y=alt.Y("group:N", title=None, sort=list(groups)),
+            x=alt.X("claims:Q", title="Claims"),
+            color=alt.Color(
+                "verdict:N",
+                title=None,
+                sort=order,
+                scale=alt.Scale(domain=order, range=[VERDICT_COLORS[v] for v in order]),
+                legend=alt.Legend(columns=1),
+            ),  # one column: long labels fit a phone
+            order=alt.Order("verdict_order:Q"),
+            tooltip=[alt.Tooltip("group:N", title="document"), "verdict:N", "claims:Q"],
+        )
+        .transform_calculate(verdict_order=f"indexof({order}, datum.verdict)")
+        .properties(height=height)
+    )
     return finish(chart, title=title, description=description, source=source, data_url=data_url)
-COMPARISON_COLORS = (PALETTE["purple"], PALETTE["fit"], PALETTE["orange"])  # actual (Northeast pink), synthetic twin, comparison group
+
+
+COMPARISON_COLORS = (
+    PALETTE["purple"],
+    PALETTE["fit"],
+    PALETTE["orange"],
+)  # actual (Northeast pink), synthetic twin, comparison group
 
 
 def _event_rules(events: pd.DataFrame, lo: int, hi: int) -> list[alt.Chart]:
     """Dashed vertical rules with rotated labels for ``events`` (columns ``start``, ``label``)."""
     marks = events[(events["start"] >= lo) & (events["start"] <= hi)][["start", "label"]]
     scale = alt.Scale(domain=[lo, hi])
-    rules = alt.Chart(marks).mark_rule(color=PALETTE["reference"], strokeDash=[3, 3]).encode(
-        x=alt.X("start:Q", scale=scale), tooltip=["label:N"])
-    texts = alt.Chart(marks).mark_text(angle=270, align="right", baseline="bottom", dx=-4, dy=-2, fontSize=10,
-                                       color=PALETTE["fit"]).encode(x=alt.X("start:Q", scale=scale), y=alt.value(0),
-                                                               text="label:N")
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(color=PALETTE["reference"], strokeDash=[3, 3])
+        .encode(x=alt.X("start:Q", scale=scale), tooltip=["label:N"])
+    )
+    texts = (
+        alt.Chart(marks)
+        .mark_text(angle=270, align="right", baseline="bottom", dx=-4, dy=-2, fontSize=10, color=PALETTE["fit"])
+        .encode(x=alt.X("start:Q", scale=scale), y=alt.value(0), text="label:N")
+    )
     return [rules, texts]
 
 
-def comparison_chart(paths: pd.DataFrame, events: pd.DataFrame, *, y_title: str, title: str, description: str,
-                     source: str, initial: str, label: str = "Area: ", subtitle: str | None = None,
-                     data_url: str | None = None) -> alt.LayerChart:
+def comparison_chart(
+    paths: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    y_title: str,
+    title: str,
+    description: str,
+    source: str,
+    initial: str,
+    label: str = "Area: ",
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.LayerChart:
     """A treated area's path beside its comparisons (a synthetic twin, a comparison group), one area at a time.
 
     ``paths`` needs ``unit`` (the treated area, picked with a dropdown that works on the static site),
@@ -770,36 +1033,64 @@ def comparison_chart(paths: pd.DataFrame, events: pd.DataFrame, *, y_title: str,
     if missing:
         raise KeyError(f"comparison_chart needs columns {sorted(missing)}")
     if paths["series"].nunique() > len(COMPARISON_COLORS):
-        raise ValueError(f"at most {len(COMPARISON_COLORS)} series (the same names for every unit); "
-                         f"got {sorted(paths['series'].unique())}")
+        raise ValueError(
+            f"at most {len(COMPARISON_COLORS)} series (the same names for every unit); "
+            f"got {sorted(paths['series'].unique())}"
+        )
     units = list(dict.fromkeys(paths["unit"]))
     if initial not in units:
         raise ValueError(f"initial area {initial!r} is not among {units}")
     series = list(dict.fromkeys(paths["series"]))
     lo, hi = int(paths["year"].min()), int(paths["year"].max())
-    pick = alt.param(name="comparison_unit", value=initial,
-                     bind=alt.binding_select(options=units, name=label))
+    pick = alt.param(name="comparison_unit", value=initial, bind=alt.binding_select(options=units, name=label))
     frame = paths.assign(_line=paths["unit"] + "|" + paths["series"] + "|" + paths["segment"].astype(str))
-    lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=14)).encode(
-        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
-                scale=alt.Scale(domain=[lo, hi])),
-        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
-        color=alt.Color("series:N", title=None, sort=series, legend=alt.Legend(columns=1, labelLimit=360),
-                        scale=alt.Scale(domain=series, range=list(COMPARISON_COLORS[:len(series)]))),
-        strokeDash=alt.StrokeDash("series:N", sort=series, title=None,  # same field: one merged legend
-                                  scale=alt.Scale(domain=series, range=[[1, 0], [5, 3], [2, 2]][:len(series)])),
-        detail="_line:N",
-        tooltip=["unit:N", "series:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=".1f")],
-    ).add_params(pick).transform_filter(alt.datum.unit == pick)
+    lines = (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=14))
+        .encode(
+            x=alt.X(
+                "year:Q",
+                title=None,
+                axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+                scale=alt.Scale(domain=[lo, hi]),
+            ),
+            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                sort=series,
+                legend=alt.Legend(columns=1, labelLimit=360),
+                scale=alt.Scale(domain=series, range=list(COMPARISON_COLORS[: len(series)])),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                sort=series,
+                title=None,  # same field: one merged legend
+                scale=alt.Scale(domain=series, range=[[1, 0], [5, 3], [2, 2]][: len(series)]),
+            ),
+            detail="_line:N",
+            tooltip=["unit:N", "series:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=".1f")],
+        )
+        .add_params(pick)
+        .transform_filter(alt.datum.unit == pick)
+    )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=PALETTE["other"]).encode(y="y:Q")
     chart = alt.layer(zero, *_event_rules(events, lo, hi), lines).properties(height=320)
-    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
-                  data_url=data_url)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
 
 
-def placebo_chart(gaps: pd.DataFrame, events: pd.DataFrame, *, y_title: str, title: str, description: str,
-                  source: str, treated_label: str, subtitle: str | None = None,
-                  data_url: str | None = None) -> alt.LayerChart:
+def placebo_chart(
+    gaps: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    y_title: str,
+    title: str,
+    description: str,
+    source: str,
+    treated_label: str,
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.LayerChart:
     """Gaps between each unit and its synthetic twin: the treated unit in colour on top, every placebo in thin grey.
 
     ``gaps`` needs ``unit``, ``year``, ``gap``, ``treated`` (bool) and ``segment`` (parts not to be joined).
@@ -808,21 +1099,25 @@ def placebo_chart(gaps: pd.DataFrame, events: pd.DataFrame, *, y_title: str, tit
     if missing:
         raise KeyError(f"placebo_chart needs columns {sorted(missing)}")
     lo, hi = int(gaps["year"].min()), int(gaps["year"].max())
-    frame = gaps.assign(group=gaps["treated"].map({True: treated_label, False: "Placebo provinces"}),
-                        _line=gaps["unit"] + "|" + gaps["segment"].astype(str))
+    frame = gaps.assign(
+        group=gaps["treated"].map({True: treated_label, False: "Placebo provinces"}),
+        _line=gaps["unit"] + "|" + gaps["segment"].astype(str),
+    )
     domain = [treated_label, "Placebo provinces"]
-    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
-              scale=alt.Scale(domain=[lo, hi]))
+    x = alt.X(
+        "year:Q",
+        title=None,
+        axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+        scale=alt.Scale(domain=[lo, hi]),
+    )
     color = alt.Color("group:N", title=None, scale=alt.Scale(domain=domain, range=[HIGHLIGHT["Northeast"], OTHER]))
     tooltip = ["unit:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("gap:Q", format=".1f")]
-    base = alt.Chart(frame).encode(x=x, y=alt.Y("gap:Q", title=y_title), color=color, detail="_line:N",
-                                   tooltip=tooltip)
+    base = alt.Chart(frame).encode(x=x, y=alt.Y("gap:Q", title=y_title), color=color, detail="_line:N", tooltip=tooltip)
     placebos = base.transform_filter("!datum.treated").mark_line(strokeWidth=0.8)
     treated = base.transform_filter("datum.treated").mark_line(strokeWidth=3)
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=PALETTE["fit"]).encode(y="y:Q")
     chart = alt.layer(zero, *_event_rules(events, lo, hi), placebos, treated).properties(height=320)
-    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
-                  data_url=data_url)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
 
 
 # Colours for measures (not provinces) drawn side by side in one chart, from the house palette.
@@ -830,10 +1125,19 @@ MEASURE_COLORS = (HIGHLIGHT["Northeast"], REGION_COLORS["East"], REGION_COLORS["
 CLAIM_COLOR = PALETTE["text"]
 
 
-def editions_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, source: str,
-                   claims: pd.DataFrame | None = None, y_domain: Sequence[float] | None = None,
-                   x_domain: Sequence[int] | None = None, subtitle: str | None = None,
-                   data_url: str | None = None) -> alt.LayerChart:
+def editions_chart(
+    df: pd.DataFrame,
+    *,
+    y_title: str,
+    title: str,
+    description: str,
+    source: str,
+    claims: pd.DataFrame | None = None,
+    y_domain: Sequence[float] | None = None,
+    x_domain: Sequence[int] | None = None,
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.LayerChart:
     """One or more measures over time, each in two or more editions (vintages) drawn apart, never joined.
 
     ``df`` needs ``measure``, ``vintage``, ``year`` and ``value``: colour tells the measures apart, the
@@ -851,31 +1155,56 @@ def editions_chart(df: pd.DataFrame, *, y_title: str, title: str, description: s
     if "edition" not in frame:
         frame = frame.assign(edition=frame["vintage"].map(edition_label))
     frame = frame.rename(columns={"province": "measure"})
-    lo, hi = (x_domain if x_domain is not None else (int(df["year"].min()), int(df["year"].max())))
-    x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
-              scale=alt.Scale(domain=[lo, hi]))
-    y = alt.Y("value:Q", title=y_title,
-              scale=alt.Scale(domain=list(y_domain)) if y_domain is not None else alt.Scale(zero=False))
-    lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=16)).encode(
-        x=x, y=y, detail="_segment:N",
-        color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=measures,
-                                                                 range=list(MEASURE_COLORS[:len(measures)]))),
-        strokeDash=alt.StrokeDash("edition:N", title="Edition",
-                                  legend=alt.Legend(orient="top", columns=2, labelLimit=280)),
-        tooltip=["measure:N", "edition:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=".2f")])
+    lo, hi = x_domain if x_domain is not None else (int(df["year"].min()), int(df["year"].max()))
+    x = alt.X(
+        "year:Q",
+        title=None,
+        axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+        scale=alt.Scale(domain=[lo, hi]),
+    )
+    y = alt.Y(
+        "value:Q",
+        title=y_title,
+        scale=alt.Scale(domain=list(y_domain)) if y_domain is not None else alt.Scale(zero=False),
+    )
+    lines = (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=16))
+        .encode(
+            x=x,
+            y=y,
+            detail="_segment:N",
+            color=alt.Color(
+                "measure:N", title=None, scale=alt.Scale(domain=measures, range=list(MEASURE_COLORS[: len(measures)]))
+            ),
+            strokeDash=alt.StrokeDash(
+                "edition:N", title="Edition", legend=alt.Legend(orient="top", columns=2, labelLimit=280)
+            ),
+            tooltip=["measure:N", "edition:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=".2f")],
+        )
+    )
     layers = [lines]
     if claims is not None and len(claims):
-        layers.append(alt.Chart(claims[["year", "value", "claim"]]).mark_point(
-            shape="diamond", size=90, filled=False, color=CLAIM_COLOR).encode(x="year:Q", y="value:Q",
-                                                                              tooltip=["claim:N"]))
+        layers.append(
+            alt.Chart(claims[["year", "value", "claim"]])
+            .mark_point(shape="diamond", size=90, filled=False, color=CLAIM_COLOR)
+            .encode(x="year:Q", y="value:Q", tooltip=["claim:N"])
+        )
     chart = alt.layer(*layers).properties(height=300)
-    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
-                  data_url=data_url)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
 
 
-def influence_chart(df: pd.DataFrame, *, title: str, description: str, source: str,
-                    highlight: Sequence[str] = NORTHEAST, threshold: float | None = None,
-                    subtitle: str | None = None, data_url: str | None = None) -> alt.LayerChart:
+def influence_chart(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    description: str,
+    source: str,
+    highlight: Sequence[str] = NORTHEAST,
+    threshold: float | None = None,
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.LayerChart:
     """Leverage against Cook's distance, one point per province (the highlighted ones and the most
     influential labelled), with a dashed rule at the high-leverage ``threshold`` (e.g. 2k/n).
 
@@ -886,36 +1215,68 @@ def influence_chart(df: pd.DataFrame, *, title: str, description: str, source: s
         raise KeyError(f"influence_chart needs columns {sorted(missing)}")
     frame = df.assign(group=df["province"].where(df["province"].isin(highlight), "Other provinces"))
     domain = [*highlight, "Other provinces"]
-    points = alt.Chart(frame).mark_circle(size=70, opacity=0.85).encode(
-        x=alt.X("leverage:Q", title="Leverage (hat value)",
-                scale=alt.Scale(domain=[0, float(frame["leverage"].max()) * 1.25])),
-        y=alt.Y("cooks_d:Q", title="Cook's distance"),
-        color=alt.Color("group:N", title=None, scale=alt.Scale(
-            domain=domain, range=[HIGHLIGHT.get(p, OTHER) for p in highlight] + [OTHER])),
-        tooltip=["province:N", alt.Tooltip("leverage:Q", format=".2f"), alt.Tooltip("cooks_d:Q", format=".2f")])
+    points = (
+        alt.Chart(frame)
+        .mark_circle(size=70, opacity=0.85)
+        .encode(
+            x=alt.X(
+                "leverage:Q",
+                title="Leverage (hat value)",
+                scale=alt.Scale(domain=[0, float(frame["leverage"].max()) * 1.25]),
+            ),
+            y=alt.Y("cooks_d:Q", title="Cook's distance"),
+            color=alt.Color(
+                "group:N",
+                title=None,
+                scale=alt.Scale(domain=domain, range=[HIGHLIGHT.get(p, OTHER) for p in highlight] + [OTHER]),
+            ),
+            tooltip=["province:N", alt.Tooltip("leverage:Q", format=".2f"), alt.Tooltip("cooks_d:Q", format=".2f")],
+        )
+    )
     # Neighbouring labels alternate above and below their points, so that close pairs stay legible.
     named = frame[frame["label"]].sort_values(["cooks_d", "leverage"]).reset_index(drop=True)
-    labels = [alt.Chart(named[named.index % 2 == side]).mark_text(align="left", dx=7, dy=dy, fontSize=11).encode(
-        x="leverage:Q", y="cooks_d:Q", text="province:N") for side, dy in ((0, -7), (1, 9))]
+    labels = [
+        alt.Chart(named[named.index % 2 == side])
+        .mark_text(align="left", dx=7, dy=dy, fontSize=11)
+        .encode(x="leverage:Q", y="cooks_d:Q", text="province:N")
+        for side, dy in ((0, -7), (1, 9))
+    ]
     layers = [points, *labels]
     if threshold is not None:
-        layers.insert(0, alt.Chart(pd.DataFrame({"leverage": [threshold]})).mark_rule(
-            color=PALETTE["reference"], strokeDash=[4, 3]).encode(x="leverage:Q"))
+        layers.insert(
+            0,
+            alt.Chart(pd.DataFrame({"leverage": [threshold]}))
+            .mark_rule(color=PALETTE["reference"], strokeDash=[4, 3])
+            .encode(x="leverage:Q"),
+        )
     chart = alt.layer(*layers).properties(height=300)
-    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
-                  data_url=data_url)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
 
 
 # ---- Added for the demographics chapter (issue 20): builders that keep raw Altair out of notebooks ----
 
 LINE_DASHES = {"Liaoning": [1, 0], "Jilin": [6, 3], "Heilongjiang": [2, 2], "China": [1, 0], "Northeast": [1, 0]}
 LABEL_DY = {"Jilin": -8, "Heilongjiang": 8}  # end labels of lines that often end close together
-LINE_SHAPES = {"Liaoning": "circle", "Jilin": "square", "Heilongjiang": "triangle-up", "China": "diamond",
-               "Northeast": "cross"}
+LINE_SHAPES = {
+    "Liaoning": "circle",
+    "Jilin": "square",
+    "Heilongjiang": "triangle-up",
+    "China": "diamond",
+    "Northeast": "cross",
+}
 
 
-def vintage_markers_chart(df: pd.DataFrame, *, line_vintage: str, y_title: str, title: str, description: str,
-                          source: str, subtitle: str | None = None, data_url: str | None = None) -> alt.LayerChart:
+def vintage_markers_chart(
+    df: pd.DataFrame,
+    *,
+    line_vintage: str,
+    y_title: str,
+    title: str,
+    description: str,
+    source: str,
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.LayerChart:
     """One line per province for the ``line_vintage`` figures, and hollow diamonds for every other vintage.
 
     ``df`` has province, year, value and vintage. Two vintages of a statistic are never joined into one
@@ -928,24 +1289,55 @@ def vintage_markers_chart(df: pd.DataFrame, *, line_vintage: str, y_title: str, 
     if line_vintage not in set(df["vintage"]):
         raise ValueError(f"vintage_markers_chart: no rows of vintage {line_vintage!r}")
     provinces = list(dict.fromkeys(df["province"]))
-    color = alt.Color("province:N", title=None, scale=alt.Scale(
-        domain=provinces, range=[HIGHLIGHT.get(p, OTHER) for p in provinces]))
-    frame = with_gaps(df.assign(key=df["province"] + " " + df["vintage"])[
-        ["province", "year", "value", "vintage", "key"]], by="key")
+    color = alt.Color(
+        "province:N", title=None, scale=alt.Scale(domain=provinces, range=[HIGHLIGHT.get(p, OTHER) for p in provinces])
+    )
+    frame = with_gaps(
+        df.assign(key=df["province"] + " " + df["vintage"])[["province", "year", "value", "vintage", "key"]], by="key"
+    )
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", labelOverlap=True))
     base = alt.Chart(frame)
-    lines = base.transform_filter(alt.datum.vintage == line_vintage).mark_line().encode(
-        x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=color, detail="_segment:N")
-    points = base.transform_filter(alt.datum.vintage != line_vintage).mark_point(
-        shape="diamond", size=60, filled=False, strokeWidth=1.5).encode(
-        x=x, y="value:Q", color=color,
-        tooltip=["province:N", alt.Tooltip("year:Q", format="d"), "vintage:N", alt.Tooltip("value:Q", format=",.1f")])
-    return finish(alt.layer(lines, points), title=title, description=description, source=source,
-                  subtitle=subtitle, data_url=data_url)
+    lines = (
+        base.transform_filter(alt.datum.vintage == line_vintage)
+        .mark_line()
+        .encode(x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=color, detail="_segment:N")
+    )
+    points = (
+        base.transform_filter(alt.datum.vintage != line_vintage)
+        .mark_point(shape="diamond", size=60, filled=False, strokeWidth=1.5)
+        .encode(
+            x=x,
+            y="value:Q",
+            color=color,
+            tooltip=[
+                "province:N",
+                alt.Tooltip("year:Q", format="d"),
+                "vintage:N",
+                alt.Tooltip("value:Q", format=",.1f"),
+            ],
+        )
+    )
+    return finish(
+        alt.layer(lines, points),
+        title=title,
+        description=description,
+        source=source,
+        subtitle=subtitle,
+        data_url=data_url,
+    )
 
 
-def paired_rates_chart(df: pd.DataFrame, *, kinds: Sequence[str], y_title: str, title: str, description: str,
-                       source: str, subtitle: str | None = None, data_url: str | None = None) -> alt.Chart:
+def paired_rates_chart(
+    df: pd.DataFrame,
+    *,
+    kinds: Sequence[str],
+    y_title: str,
+    title: str,
+    description: str,
+    source: str,
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.Chart:
     """Lines for two or more rates per area (column ``rate``, e.g. births and deaths): colour for the area,
     a dash pattern for the rate; a missing year breaks the line."""
     missing = {"province", "year", "value", "rate"} - set(df.columns)
@@ -955,25 +1347,44 @@ def paired_rates_chart(df: pd.DataFrame, *, kinds: Sequence[str], y_title: str, 
     if len(kinds) > len(dashes):
         raise ValueError(f"paired_rates_chart draws at most {len(dashes)} rates, got {len(kinds)}")
     provinces = list(dict.fromkeys(df["province"]))
-    frame = with_gaps(df.assign(key=df["province"] + df["rate"])[["province", "year", "value", "rate", "key"]],
-                      by="key")
-    chart = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=16)).encode(
-        x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", labelOverlap=True)),
-        y=alt.Y("value:Q", title=y_title),
-        color=alt.Color("province:N", title=None, scale=alt.Scale(
-            domain=provinces, range=[HIGHLIGHT.get(p, OTHER) for p in provinces])),
-        strokeDash=alt.StrokeDash("rate:N", title=None, scale=alt.Scale(
-            domain=list(kinds), range=dashes[:len(kinds)])),
-        detail="_segment:N",
-        tooltip=["province:N", "rate:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=".2f")],
-    ).properties(height=300)
+    frame = with_gaps(
+        df.assign(key=df["province"] + df["rate"])[["province", "year", "value", "rate", "key"]], by="key"
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=16))
+        .encode(
+            x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", labelOverlap=True)),
+            y=alt.Y("value:Q", title=y_title),
+            color=alt.Color(
+                "province:N",
+                title=None,
+                scale=alt.Scale(domain=provinces, range=[HIGHLIGHT.get(p, OTHER) for p in provinces]),
+            ),
+            strokeDash=alt.StrokeDash(
+                "rate:N", title=None, scale=alt.Scale(domain=list(kinds), range=dashes[: len(kinds)])
+            ),
+            detail="_segment:N",
+            tooltip=["province:N", "rate:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=".2f")],
+        )
+        .properties(height=300)
+    )
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
 
 
-def components_by_year_chart(df: pd.DataFrame, *, parts: dict[str, str], y_title: str, title: str,
-                             description: str, source: str, initial: str = "Heilongjiang",
-                             label: str = "Province: ", subtitle: str | None = None,
-                             data_url: str | None = None) -> alt.Chart:
+def components_by_year_chart(
+    df: pd.DataFrame,
+    *,
+    parts: dict[str, str],
+    y_title: str,
+    title: str,
+    description: str,
+    source: str,
+    initial: str = "Heilongjiang",
+    label: str = "Province: ",
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.Chart:
     """Like :func:`components_chart`, but on a continuous year axis: a year with no figure is an empty
     slot, so years that are not contiguous are never drawn next to each other as if they were.
 
@@ -984,42 +1395,63 @@ def components_by_year_chart(df: pd.DataFrame, *, parts: dict[str, str], y_title
         raise KeyError(f"components_by_year_chart needs columns {sorted(missing)}")
     labels = list(parts.values())
     width = 0.8 / len(parts)
-    long = df.melt(id_vars=["province", "year"], value_vars=list(parts), var_name="part",
-                   value_name="value").dropna(subset=["value"])
+    long = df.melt(id_vars=["province", "year"], value_vars=list(parts), var_name="part", value_name="value").dropna(
+        subset=["value"]
+    )
     slot = long["part"].map({k: i for i, k in enumerate(parts)})
-    long = long.assign(part=long["part"].map(parts), x0=long["year"] - 0.4 + slot * width,
-                       x1=long["year"] - 0.4 + (slot + 1) * width - 0.02)
+    long = long.assign(
+        part=long["part"].map(parts),
+        x0=long["year"] - 0.4 + slot * width,
+        x1=long["year"] - 0.4 + (slot + 1) * width - 0.02,
+    )
     options = sorted(long["province"].unique())
-    pick = alt.param(name="pick", value=initial if initial in options else options[0],
-                     bind=alt.binding_select(options=options, name=label))
+    pick = alt.param(
+        name="pick",
+        value=initial if initial in options else options[0],
+        bind=alt.binding_select(options=options, name=label),
+    )
     palette = [HIGHLIGHT["Jilin"], HIGHLIGHT["Liaoning"], HIGHLIGHT["Heilongjiang"], HIGHLIGHT["Northeast"]]
     chart = (
         alt.Chart(long)
         .transform_filter("datum.province == pick")
         .mark_bar()
         .encode(
-            x=alt.X("x0:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
-                    scale=alt.Scale(domain=[float(long["year"].min()) - 0.5, float(long["year"].max()) + 0.5],
-                                    nice=False)),
+            x=alt.X(
+                "x0:Q",
+                title=None,
+                axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True),
+                scale=alt.Scale(domain=[float(long["year"].min()) - 0.5, float(long["year"].max()) + 0.5], nice=False),
+            ),
             x2="x1:Q",
             y=alt.Y("value:Q", title=y_title),
             y2=alt.datum(0),
-            color=alt.Color("part:N", title=None, sort=labels,
-                            scale=alt.Scale(domain=labels, range=palette[:len(labels)]),
-                            legend=alt.Legend(columns=1, labelLimit=0)),
-            tooltip=["province:N", alt.Tooltip("year:Q", format="d"), "part:N",
-                     alt.Tooltip("value:Q", format=",.1f")],
+            color=alt.Color(
+                "part:N",
+                title=None,
+                sort=labels,
+                scale=alt.Scale(domain=labels, range=palette[: len(labels)]),
+                legend=alt.Legend(columns=1, labelLimit=0),
+            ),
+            tooltip=["province:N", alt.Tooltip("year:Q", format="d"), "part:N", alt.Tooltip("value:Q", format=",.1f")],
         )
         .add_params(pick)
     )
-    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
-                  data_url=data_url)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
 
 
-def pick_province_marked_chart(df: pd.DataFrame, *, y_title: str, title: str, description: str, source: str,
-                               fixed: Sequence[str] = NORTHEAST, initial: str = "Guangdong",
-                               label: str = "Compare with: ", subtitle: str | None = None,
-                               data_url: str | None = None) -> alt.LayerChart:
+def pick_province_marked_chart(
+    df: pd.DataFrame,
+    *,
+    y_title: str,
+    title: str,
+    description: str,
+    source: str,
+    fixed: Sequence[str] = NORTHEAST,
+    initial: str = "Guangdong",
+    label: str = "Compare with: ",
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.LayerChart:
     """Like :func:`pick_province_chart`, but each fixed line also has its own dash pattern and point
     shape and is labelled at its last point, so lines whose colours are close (or a reader who cannot
     tell them apart) can still be told apart. The picked province is grey-black and dotted."""
@@ -1030,43 +1462,76 @@ def pick_province_marked_chart(df: pd.DataFrame, *, y_title: str, title: str, de
     fixed_list = ", ".join(repr(p) for p in fixed)
     names = list(fixed) + ["Selected province"]
     frame = with_gaps(df[["province", "year", "value"]])
-    base = (alt.Chart(frame)
-            .transform_filter(f"datum.province == pick || indexof([{fixed_list}], datum.province) >= 0")
-            .transform_calculate(line=f"indexof([{fixed_list}], datum.province) >= 0 ? datum.province : "
-                                      "'Selected province'"))
+    base = (
+        alt.Chart(frame)
+        .transform_filter(f"datum.province == pick || indexof([{fixed_list}], datum.province) >= 0")
+        .transform_calculate(
+            line=f"indexof([{fixed_list}], datum.province) >= 0 ? datum.province : 'Selected province'"
+        )
+    )
     enc = dict(
         x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True)),
         y=alt.Y("value:Q", title=y_title),
-        color=alt.Color("line:N", title=None, scale=alt.Scale(
-            domain=names, range=[HIGHLIGHT.get(p, OTHER) for p in fixed] + [PALETTE["fit"]])),
+        color=alt.Color(
+            "line:N",
+            title=None,
+            scale=alt.Scale(domain=names, range=[HIGHLIGHT.get(p, OTHER) for p in fixed] + [PALETTE["fit"]]),
+        ),
     )
     lines = base.mark_line().encode(
-        **enc, detail="_segment:N",
-        strokeDash=alt.StrokeDash("line:N", title=None, legend=None, scale=alt.Scale(
-            domain=names, range=[LINE_DASHES.get(p, [1, 0]) for p in fixed] + [[1, 3]])))
+        **enc,
+        detail="_segment:N",
+        strokeDash=alt.StrokeDash(
+            "line:N",
+            title=None,
+            legend=None,
+            scale=alt.Scale(domain=names, range=[LINE_DASHES.get(p, [1, 0]) for p in fixed] + [[1, 3]]),
+        ),
+    )
     points = base.mark_point(size=30, filled=True).encode(
-        **enc, shape=alt.Shape("line:N", title=None, scale=alt.Scale(
-            domain=names, range=[LINE_SHAPES.get(p, "circle") for p in fixed] + ["circle"])),
-        tooltip=["province:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.4~g")])
+        **enc,
+        shape=alt.Shape(
+            "line:N",
+            title=None,
+            scale=alt.Scale(domain=names, range=[LINE_SHAPES.get(p, "circle") for p in fixed] + ["circle"]),
+        ),
+        tooltip=["province:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("value:Q", format=",.4~g")],
+    )
     last_year = int(df["year"].max())
-    ends = [base.transform_filter((alt.datum.year == last_year) & (alt.datum.line == name)).mark_text(
-        align="left", dx=6, dy=LABEL_DY.get(name, 0), fontSize=11).encode(
-        x=enc["x"], y=enc["y"], color=enc["color"], text="province:N") for name in names]
+    ends = [
+        base.transform_filter((alt.datum.year == last_year) & (alt.datum.line == name))
+        .mark_text(align="left", dx=6, dy=LABEL_DY.get(name, 0), fontSize=11)
+        .encode(x=enc["x"], y=enc["y"], color=enc["color"], text="province:N")
+        for name in names
+    ]
     chart = alt.layer(lines, points, *ends).add_params(pick)
-    return finish(chart, title=title, description=description, source=source, subtitle=subtitle,
-                  data_url=data_url)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
+
 
 # ---- added for the geopolitics and talent chapters (issue 21) ----------------------------------
 
 GATEWAY_ROLE_COLORS = {
-    "hub": PALETTE["black"], "sea port": PALETTE["blue"], "sea port and land port": PALETTE["sky"], "land port": PALETTE["green"],
-    "pipeline entry": PALETTE["orange"], "foreign port": PALETTE["vermillion"], "foreign city": PALETTE["purple"],
+    "hub": PALETTE["black"],
+    "sea port": PALETTE["blue"],
+    "sea port and land port": PALETTE["sky"],
+    "land port": PALETTE["green"],
+    "pipeline entry": PALETTE["orange"],
+    "foreign port": PALETTE["vermillion"],
+    "foreign city": PALETTE["purple"],
 }
 
 
-def gateway_map(places: pd.DataFrame, routes: pd.DataFrame, *, title: str, description: str, source: str,
-                subtitle: str | None = None, data_url: str | None = None,
-                label_pos: dict[str, str] | None = None) -> alt.LayerChart:
+def gateway_map(
+    places: pd.DataFrame,
+    routes: pd.DataFrame,
+    *,
+    title: str,
+    description: str,
+    source: str,
+    subtitle: str | None = None,
+    data_url: str | None = None,
+    label_pos: dict[str, str] | None = None,
+) -> alt.LayerChart:
     """Cities and ports as points on their real coordinates (Mercator), with straight lines between
     pairs and each line's length in km at its midpoint. No boundaries: points and distances only.
 
@@ -1082,43 +1547,100 @@ def gateway_map(places: pd.DataFrame, routes: pd.DataFrame, *, title: str, descr
     unknown = set(places["role"]) - set(roles)
     if unknown:
         raise ValueError(f"gateway_map: roles without a colour {sorted(unknown)}")
-    pick = alt.param(name="role_pick", value="all", bind=alt.binding_select(options=["all", *roles], name="Highlight: "))
-    lines = alt.Chart(routes).mark_rule(color=PALETTE["reference"], strokeDash=[4, 3], strokeWidth=1.2).encode(
-        longitude="lon:Q", latitude="lat:Q", longitude2="lon2:Q", latitude2="lat2:Q",
-        tooltip=[alt.Tooltip("from:N", title="From"), alt.Tooltip("to:N", title="To"),
-                 alt.Tooltip("km:Q", title="Straight line, km", format=",.0f")])
-    km = alt.Chart(routes.assign(label=routes["km"].map(lambda v: f"{v:,.0f} km"))).mark_text(
-        fontSize=10, color=PALETTE["fit"], dy=-6).encode(longitude="mid_lon:Q", latitude="mid_lat:Q", text="label:N")
-    color = alt.Color("role:N", title=None, sort=roles,
-                      scale=alt.Scale(domain=roles, range=[GATEWAY_ROLE_COLORS[r] for r in roles]),
-                      legend=alt.Legend(orient="bottom", columns=2))
-    tooltip = [alt.Tooltip("place:N", title="Place"), alt.Tooltip("role:N", title="Role"),
-               alt.Tooltip("latitude:Q", format=".2f"), alt.Tooltip("longitude:Q", format=".2f")]
+    pick = alt.param(
+        name="role_pick", value="all", bind=alt.binding_select(options=["all", *roles], name="Highlight: ")
+    )
+    lines = (
+        alt.Chart(routes)
+        .mark_rule(color=PALETTE["reference"], strokeDash=[4, 3], strokeWidth=1.2)
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            longitude2="lon2:Q",
+            latitude2="lat2:Q",
+            tooltip=[
+                alt.Tooltip("from:N", title="From"),
+                alt.Tooltip("to:N", title="To"),
+                alt.Tooltip("km:Q", title="Straight line, km", format=",.0f"),
+            ],
+        )
+    )
+    km = (
+        alt.Chart(routes.assign(label=routes["km"].map(lambda v: f"{v:,.0f} km")))
+        .mark_text(fontSize=10, color=PALETTE["fit"], dy=-6)
+        .encode(longitude="mid_lon:Q", latitude="mid_lat:Q", text="label:N")
+    )
+    color = alt.Color(
+        "role:N",
+        title=None,
+        sort=roles,
+        scale=alt.Scale(domain=roles, range=[GATEWAY_ROLE_COLORS[r] for r in roles]),
+        legend=alt.Legend(orient="bottom", columns=2),
+    )
+    tooltip = [
+        alt.Tooltip("place:N", title="Place"),
+        alt.Tooltip("role:N", title="Role"),
+        alt.Tooltip("latitude:Q", format=".2f"),
+        alt.Tooltip("longitude:Q", format=".2f"),
+    ]
     if "note" in places.columns:
         tooltip.append(alt.Tooltip("note:N", title="Note"))
-    points = alt.Chart(places).mark_circle(size=80, stroke=PALETTE["white"], strokeWidth=0.8).encode(
-        longitude="longitude:Q", latitude="latitude:Q", color=color, tooltip=tooltip,
-        opacity=alt.condition("role_pick == 'all' || datum.role == role_pick", alt.value(1), alt.value(0.15)))
+    points = (
+        alt.Chart(places)
+        .mark_circle(size=80, stroke=PALETTE["white"], strokeWidth=0.8)
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            color=color,
+            tooltip=tooltip,
+            opacity=alt.condition("role_pick == 'all' || datum.role == role_pick", alt.value(1), alt.value(0.15)),
+        )
+    )
     label_pos = dict(label_pos or {})
     bad = {v for v in label_pos.values()} - {"left", "right", "above", "below"}
     if bad:
         raise ValueError(f"gateway_map: label positions must be left, right, above or below, not {sorted(bad)}")
     side = places["place"].map(lambda p: label_pos.get(p, "right"))
-    offsets = {"right": dict(align="left", dx=6, dy=3), "left": dict(align="right", dx=-6, dy=3),
-               "above": dict(align="center", dx=0, dy=-9), "below": dict(align="center", dx=0, dy=14)}
+    offsets = {
+        "right": dict(align="left", dx=6, dy=3),
+        "left": dict(align="right", dx=-6, dy=3),
+        "above": dict(align="center", dx=0, dy=-9),
+        "below": dict(align="center", dx=0, dy=14),
+    }
     label_layers = [
-        alt.Chart(places[side == where]).mark_text(fontSize=11, **offsets[where]).encode(
-            longitude="longitude:Q", latitude="latitude:Q", text="place:N",
-            opacity=alt.condition("role_pick == 'all' || datum.role == role_pick", alt.value(1), alt.value(0.2)))
-        for where in offsets if (side == where).any()]
+        alt.Chart(places[side == where])
+        .mark_text(fontSize=11, **offsets[where])
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            text="place:N",
+            opacity=alt.condition("role_pick == 'all' || datum.role == role_pick", alt.value(1), alt.value(0.2)),
+        )
+        for where in offsets
+        if (side == where).any()
+    ]
     chart = alt.layer(lines, km, points, *label_layers).add_params(pick).project(type="mercator").properties(height=420)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
 
 
-def labelled_bars(df: pd.DataFrame, *, x: str, y: str, x_title: str, title: str, description: str, source: str,
-                  color_by: str | None = None, highlight: Sequence[str] = (), x_domain: Sequence[float] | None = None,
-                  fmt: str = ",.0f", tooltip_extra: Sequence[str] = (), subtitle: str | None = None,
-                  data_url: str | None = None, horizontal: bool = True) -> alt.LayerChart:
+def labelled_bars(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    x_title: str,
+    title: str,
+    description: str,
+    source: str,
+    color_by: str | None = None,
+    highlight: Sequence[str] = (),
+    x_domain: Sequence[float] | None = None,
+    fmt: str = ",.0f",
+    tooltip_extra: Sequence[str] = (),
+    subtitle: str | None = None,
+    data_url: str | None = None,
+    horizontal: bool = True,
+) -> alt.LayerChart:
     """Bars in the order given, each labelled with its value; rows whose ``y`` is in ``highlight``
     (or whose ``color_by`` column is true) in the Northeast colour, the rest grey."""
     missing = {x, y} - set(df.columns)
@@ -1127,38 +1649,74 @@ def labelled_bars(df: pd.DataFrame, *, x: str, y: str, x_title: str, title: str,
     flag = df[color_by].astype(bool) if color_by else df[y].isin(list(highlight))
     frame = df.assign(_hl=flag.map({True: "yes", False: "no"}))
     scale = alt.Scale(domain=list(x_domain)) if x_domain is not None else alt.Undefined
-    value = alt.X(f"{x}:Q", title=wrap(x_title, AXIS_WRAP), scale=scale) if horizontal else \
-        alt.Y(f"{x}:Q", title=x_title, scale=scale)
-    cat = alt.Y(f"{y}:N", sort=None, title=None) if horizontal else \
-        alt.X(f"{y}:O", sort=None, title=None, axis=alt.Axis(labelAngle=0))
-    color = alt.Color("_hl:N", legend=None, scale=alt.Scale(domain=["yes", "no"], range=[HIGHLIGHT["Northeast"], OTHER]))
+    value = (
+        alt.X(f"{x}:Q", title=wrap(x_title, AXIS_WRAP), scale=scale)
+        if horizontal
+        else alt.Y(f"{x}:Q", title=x_title, scale=scale)
+    )
+    cat = (
+        alt.Y(f"{y}:N", sort=None, title=None)
+        if horizontal
+        else alt.X(f"{y}:O", sort=None, title=None, axis=alt.Axis(labelAngle=0))
+    )
+    color = alt.Color(
+        "_hl:N", legend=None, scale=alt.Scale(domain=["yes", "no"], range=[HIGHLIGHT["Northeast"], OTHER])
+    )
     tooltip = [f"{y}:N", alt.Tooltip(f"{x}:Q", format=fmt), *tooltip_extra]
     base = alt.Chart(frame)
-    bars = base.mark_bar().encode(value, cat, color=color, tooltip=tooltip) if horizontal else \
-        base.mark_bar().encode(cat, value, color=color, tooltip=tooltip)
-    text = base.mark_text(align="left" if horizontal else "center", dx=3 if horizontal else 0,
-                          dy=0 if horizontal else -6, fontSize=11)
-    text = text.encode(value, cat, text=alt.Text(f"{x}:Q", format=fmt)) if horizontal else \
-        text.encode(cat, value, text=alt.Text(f"{x}:Q", format=fmt))
+    bars = (
+        base.mark_bar().encode(value, cat, color=color, tooltip=tooltip)
+        if horizontal
+        else base.mark_bar().encode(cat, value, color=color, tooltip=tooltip)
+    )
+    text = base.mark_text(
+        align="left" if horizontal else "center", dx=3 if horizontal else 0, dy=0 if horizontal else -6, fontSize=11
+    )
+    text = (
+        text.encode(value, cat, text=alt.Text(f"{x}:Q", format=fmt))
+        if horizontal
+        else text.encode(cat, value, text=alt.Text(f"{x}:Q", format=fmt))
+    )
     chart = alt.layer(bars, text).properties(height=max(160, 24 * len(frame)) if horizontal else 260)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
 
 
-def grouped_bars(df: pd.DataFrame, *, category: str, group: str, value: str, x_title: str, title: str,
-                 description: str, source: str, groups: Sequence[str], categories: Sequence[str],
-                 subtitle: str | None = None, data_url: str | None = None,
-                 tooltip_extra: Sequence[str] = ()) -> alt.Chart:
+def grouped_bars(
+    df: pd.DataFrame,
+    *,
+    category: str,
+    group: str,
+    value: str,
+    x_title: str,
+    title: str,
+    description: str,
+    source: str,
+    groups: Sequence[str],
+    categories: Sequence[str],
+    subtitle: str | None = None,
+    data_url: str | None = None,
+    tooltip_extra: Sequence[str] = (),
+) -> alt.Chart:
     """Horizontal bars of ``value`` for each ``category``, one bar per ``group`` side by side, coloured
     with the house province colours (``HIGHLIGHT``)."""
     missing = {category, group, value} - set(df.columns)
     if missing:
         raise KeyError(f"grouped_bars needs columns {sorted(missing)}")
-    chart = alt.Chart(df).mark_bar().encode(
-        y=alt.Y(f"{category}:N", sort=list(categories), title=None),
-        yOffset=alt.YOffset(f"{group}:N", sort=list(groups)),
-        x=alt.X(f"{value}:Q", title=x_title),
-        color=alt.Color(f"{group}:N", title=None, sort=list(groups),
-                        scale=alt.Scale(domain=list(groups), range=[HIGHLIGHT.get(g, OTHER) for g in groups])),
-        tooltip=[f"{group}:N", f"{category}:N", alt.Tooltip(f"{value}:Q", format=",.0f"), *tooltip_extra],
-    ).properties(height=max(200, 15 * len(categories) * len(groups)))
+    chart = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{category}:N", sort=list(categories), title=None),
+            yOffset=alt.YOffset(f"{group}:N", sort=list(groups)),
+            x=alt.X(f"{value}:Q", title=x_title),
+            color=alt.Color(
+                f"{group}:N",
+                title=None,
+                sort=list(groups),
+                scale=alt.Scale(domain=list(groups), range=[HIGHLIGHT.get(g, OTHER) for g in groups]),
+            ),
+            tooltip=[f"{group}:N", f"{category}:N", alt.Tooltip(f"{value}:Q", format=",.0f"), *tooltip_extra],
+        )
+        .properties(height=max(200, 15 * len(categories) * len(groups)))
+    )
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)

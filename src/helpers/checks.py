@@ -55,12 +55,14 @@ def change_problems(frame: pd.DataFrame, bounds: list[float], exempt: list[dict]
         problems.append(
             f"{file}, line {_line(frame, index)}, column 'value': {row['province']} {row['year']} is "
             f"{row['value']:g}, {ratio[index]:.3g} times the year before ({previous_value[index]:g}); the "
-            f"series allows {low:g} to {high:g} (datapackage.json dongbei.checks.change)")
+            f"series allows {low:g} to {high:g} (datapackage.json dongbei.checks.change)"
+        )
     return problems
 
 
-def per_capita_problems(frame: pd.DataFrame, population: pd.DataFrame, factor: float,
-                        bounds: list[float], file: str, population_id: str) -> list[str]:
+def per_capita_problems(
+    frame: pd.DataFrame, population: pd.DataFrame, factor: float, bounds: list[float], file: str, population_id: str
+) -> list[str]:
     low, high = bounds
     pop = population.set_index(["province", "year"])["value"]
     keys = pd.MultiIndex.from_frame(frame[["province", "year"]])
@@ -71,7 +73,8 @@ def per_capita_problems(frame: pd.DataFrame, population: pd.DataFrame, factor: f
         f"{file}, line {_line(frame, index)}, column 'value': {row['province']} {row['year']} is "
         f"{row['value']:g}, {row['_per_head']:,.0f} per head of {population_id}; plausible: "
         f"{low:,g} to {high:,g} (datapackage.json dongbei.checks.per_capita)"
-        for index, row in bad.iterrows()]
+        for index, row in bad.iterrows()
+    ]
 
 
 def sum_problems(frame: pd.DataFrame, bounds: list[float], file: str, n: int = N_PROVINCES) -> list[str]:
@@ -89,7 +92,8 @@ def sum_problems(frame: pd.DataFrame, bounds: list[float], file: str, n: int = N
             problems.append(
                 f"{file}, line {line}, column 'value': in {year} the 31 provinces sum to {ratio:.3f} times "
                 f"the national figure; expected {low:g} to {high:g} "
-                f"(datapackage.json dongbei.checks.sum_of_provinces)")
+                f"(datapackage.json dongbei.checks.sum_of_provinces)"
+            )
     return problems
 
 
@@ -101,8 +105,9 @@ def run(frame: pd.DataFrame, descriptor: dict, path: Path, load: Callable[[str],
         problems += change_problems(frame, checks["change"], checks.get("exempt", []), path.name)
     if "per_capita" in checks:
         spec = checks["per_capita"]
-        problems += per_capita_problems(frame, load(spec["population"]), spec["factor"], spec["range"],
-                                        path.name, spec["population"])
+        problems += per_capita_problems(
+            frame, load(spec["population"]), spec["factor"], spec["range"], path.name, spec["population"]
+        )
     if "sum_of_provinces" in checks:
         problems += sum_problems(frame, checks["sum_of_provinces"], path.name)
     return problems

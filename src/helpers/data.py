@@ -25,9 +25,30 @@ from helpers.derived import Derived
 from helpers.formulas import northeast_total
 from helpers.regions import N_PROVINCES, NATIONAL, NORTHEAST, NORTHEAST_LABEL
 
-__all__ = ["DERIVED", "NATIONAL", "NORTHEAST", "DataError", "Derived", "claims", "coverage", "csv_url", "derived_series",
-           "incomplete_years", "indicators", "northeast_total", "package", "provinces", "series", "sources",
-           "status_counts", "timeline", "validate", "vintage_break", "vintage_table", "vintages"]
+__all__ = [
+    "DERIVED",
+    "NATIONAL",
+    "NORTHEAST",
+    "DataError",
+    "Derived",
+    "claims",
+    "coverage",
+    "csv_url",
+    "derived_series",
+    "incomplete_years",
+    "indicators",
+    "northeast_total",
+    "package",
+    "provinces",
+    "series",
+    "sources",
+    "status_counts",
+    "timeline",
+    "validate",
+    "vintage_break",
+    "vintage_table",
+    "vintages",
+]
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 DISTRIBUTION = "dongbei-helpers"  # the package's name on pip (pyproject.toml)
@@ -86,7 +107,8 @@ def package(data_dir: str | os.PathLike | None = None) -> dict:
             f"files it lists) are in neither $DONGBEI_DATA_DIR, the repository checkout ({REPO_DIR / 'data'}), "
             f"nor an installed copy of the {DISTRIBUTION!r} package ({INSTALLED_DATA}). Run the notebook's "
             "first cell (it installs the package with its data), or set DONGBEI_DATA_DIR to a folder "
-            "holding data/.") from None
+            "holding data/."
+        ) from None
     except json.JSONDecodeError as exc:
         raise DataError(f"{path}: line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})") from None
 
@@ -118,8 +140,13 @@ def validate(name: str, data_dir: str | os.PathLike | None = None) -> None:
     """Validate one resource against its schema; raise :class:`DataError` listing every problem."""
     base = _dir(data_dir)
     # The cache key covers every CSV *and* the descriptor: editing a schema re-validates.
-    mtimes = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                          for p in [*base.glob("*.csv"), base / "datapackage.json"] if p.exists()))
+    mtimes = tuple(
+        sorted(
+            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
+            for p in [*base.glob("*.csv"), base / "datapackage.json"]
+            if p.exists()
+        )
+    )
     descriptor = _resource_descriptor(name, base)
     # A table that this one points to (sources.csv) is validated first, under its own name, so that a
     # bad source row is never reported as a problem of the series that cites it.
@@ -149,8 +176,11 @@ def _validate_cached(name: str, base: str, _mtimes: tuple) -> None:
     errors = [e for task in report.tasks for e in task.errors] + list(report.errors)
     lines = [_describe(e, path) for e in errors[:MAX_ERRORS_SHOWN]]
     more = f"\n  ... and {len(errors) - MAX_ERRORS_SHOWN} more" if len(errors) > MAX_ERRORS_SHOWN else ""
-    raise DataError(f"{path}: {len(errors)} problem(s) found by validation against datapackage.json:\n  "
-                    + "\n  ".join(lines) + more)
+    raise DataError(
+        f"{path}: {len(errors)} problem(s) found by validation against datapackage.json:\n  "
+        + "\n  ".join(lines)
+        + more
+    )
 
 
 def _check_rows(descriptor: dict, path: Path) -> None:
@@ -159,16 +189,17 @@ def _check_rows(descriptor: dict, path: Path) -> None:
     with path.open(encoding="utf-8") as f:
         rows = sum(1 for line in f if line.strip()) - 1
     if rows < minimum:
-        raise DataError(f"{path}: {max(rows, 0)} data row(s) below the header; datapackage.json expects at "
-                        f"least {minimum} (dongbei.min_rows)")
+        raise DataError(
+            f"{path}: {max(rows, 0)} data row(s) below the header; datapackage.json expects at "
+            f"least {minimum} (dongbei.min_rows)"
+        )
 
 
 def _read(name: str, data_dir: Path) -> pd.DataFrame:
     validate(name, data_dir)
     descriptor = _resource_descriptor(name, data_dir)
     types = {f["name"]: f["type"] for f in descriptor["schema"]["fields"]}
-    frame = pd.read_csv(data_dir / descriptor["path"], dtype=str, keep_default_na=False,
-                        encoding="utf-8")
+    frame = pd.read_csv(data_dir / descriptor["path"], dtype=str, keep_default_na=False, encoding="utf-8")
     for column, kind in types.items():
         if kind == "integer":
             frame[column] = frame[column].astype("int64")
@@ -203,8 +234,9 @@ def timeline(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     bad = frame[frame["end"] < frame["start"]]
     if not bad.empty:
         line = int(bad.index[0]) + 2
-        raise DataError(f"timeline.csv, line {line}: 'end' ({bad['end'].iloc[0]}) is before 'start' "
-                        f"({bad['start'].iloc[0]})")
+        raise DataError(
+            f"timeline.csv, line {line}: 'end' ({bad['end'].iloc[0]}) is before 'start' ({bad['start'].iloc[0]})"
+        )
     return frame
 
 
@@ -311,25 +343,42 @@ def indicators(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     rows = []
     for res in _series_resources(base):
         frame = series(res["name"], base)
-        rows.append({
-            "id": res["name"], "title": res["title"], "unit": res["dongbei"]["unit"],
-            "description": res["description"], "coverage": coverage(frame),
-            "sources": ", ".join(sorted(frame["source_id"].unique())), "kind": "published",
-            "status": status_counts(frame), "file": res["path"],
-            "breaks": res["dongbei"].get("breaks", ""),
-        })
+        rows.append(
+            {
+                "id": res["name"],
+                "title": res["title"],
+                "unit": res["dongbei"]["unit"],
+                "description": res["description"],
+                "coverage": coverage(frame),
+                "sources": ", ".join(sorted(frame["source_id"].unique())),
+                "kind": "published",
+                "status": status_counts(frame),
+                "file": res["path"],
+                "breaks": res["dongbei"].get("breaks", ""),
+            }
+        )
     for name, spec in derived_series(base).items():
-        inputs = [s for s in spec.inputs
-                  if any(r["name"] == s.split("@")[0] for r in _series_resources(base))]
+        inputs = [s for s in spec.inputs if any(r["name"] == s.split("@")[0] for r in _series_resources(base))]
         if len(inputs) < len(spec.inputs):
             continue  # an input series is not in the package yet
         frame = series(name, base)
-        rows.append({"id": name, "title": spec.title, "unit": spec.unit, "description": spec.description,
-                     "coverage": coverage(frame), "sources": "derived from " + ", ".join(spec.inputs),
-                     "kind": "derived", "status": status_counts(frame), "file": "",
-                     "breaks": "inherits the breaks of " + ", ".join(spec.inputs)})
-    return pd.DataFrame(rows, columns=["id", "title", "unit", "description", "coverage", "sources",
-                                       "kind", "status", "file", "breaks"])
+        rows.append(
+            {
+                "id": name,
+                "title": spec.title,
+                "unit": spec.unit,
+                "description": spec.description,
+                "coverage": coverage(frame),
+                "sources": "derived from " + ", ".join(spec.inputs),
+                "kind": "derived",
+                "status": status_counts(frame),
+                "file": "",
+                "breaks": "inherits the breaks of " + ", ".join(spec.inputs),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["id", "title", "unit", "description", "coverage", "sources", "kind", "status", "file", "breaks"]
+    )
 
 
 def incomplete_years(frame: pd.DataFrame, n: int = N_PROVINCES) -> pd.DataFrame:
@@ -383,9 +432,17 @@ def vintage_table(id: str, data_dir: str | os.PathLike | None = None) -> pd.Data
         if part.empty:
             continue
         provinces = part.loc[part["province"] != NATIONAL, "province"].nunique()
-        rows.append({"series": id, "vintage": label, "description": description,
-                     "years": f"{part['year'].min()}–{part['year'].max()}", "provinces": provinces,
-                     "national": bool((part["province"] == NATIONAL).any()), "rows": len(part)})
+        rows.append(
+            {
+                "series": id,
+                "vintage": label,
+                "description": description,
+                "years": f"{part['year'].min()}–{part['year'].max()}",
+                "provinces": provinces,
+                "national": bool((part["province"] == NATIONAL).any()),
+                "rows": len(part),
+            }
+        )
     return pd.DataFrame(rows)
 
 

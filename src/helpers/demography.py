@@ -40,8 +40,7 @@ CLOSED_FORM = (
 )
 
 
-def closed_form(birth_rate: float, death_rate: float, t: int, fertility: float = 1.0,
-                migration: float = 0.0) -> float:
+def closed_form(birth_rate: float, death_rate: float, t: int, fertility: float = 1.0, migration: float = 0.0) -> float:
     """Python twin of :data:`CLOSED_FORM` (population index, base year = 100), for tests and prose."""
     r = (birth_rate * fertility - death_rate) / 1000
     m = migration / 1000
@@ -83,18 +82,44 @@ def interval(population: pd.DataFrame, natural_rate: pd.DataFrame, start: int, e
         got = set(group["year"]) & need
         missing = sorted(need - got)
         if missing:
-            rows.append({"province": province, "start": start, "end": end, "change": None,
-                         "natural": None, "migration": None, "missing_years": ",".join(map(str, missing))})
+            rows.append(
+                {
+                    "province": province,
+                    "start": start,
+                    "end": end,
+                    "change": None,
+                    "natural": None,
+                    "migration": None,
+                    "missing_years": ",".join(map(str, missing)),
+                }
+            )
             continue
         part = group[group["year"].isin(need)]
-        rows.append({"province": province, "start": start, "end": end, "change": part["change"].sum(),
-                     "natural": part["natural"].sum(), "migration": part["migration"].sum(),
-                     "missing_years": ""})
+        rows.append(
+            {
+                "province": province,
+                "start": start,
+                "end": end,
+                "change": part["change"].sum(),
+                "natural": part["natural"].sum(),
+                "migration": part["migration"].sum(),
+                "missing_years": "",
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def project(population: float, birth_rate: float, death_rate: float, *, start: int, end: int = 2050,
-            fertility: float = 1.0, migration: float = 0.0, death_step: float = 0.0) -> pd.DataFrame:
+def project(
+    population: float,
+    birth_rate: float,
+    death_rate: float,
+    *,
+    start: int,
+    end: int = 2050,
+    fertility: float = 1.0,
+    migration: float = 0.0,
+    death_step: float = 0.0,
+) -> pd.DataFrame:
     """Carry ``population`` (any unit) forward from year-end ``start`` to ``end``.
 
     ``birth_rate`` and ``death_rate`` are per 1,000 in the base year; ``fertility`` multiplies the
@@ -115,8 +140,7 @@ def project(population: float, birth_rate: float, death_rate: float, *, start: i
         births = birth_rate * fertility / 1000 * pop
         deaths = d_rate / 1000 * pop
         pop = max(pop + births - deaths + migration, 0.0)
-        rows.append({"year": year, "population": pop, "births": births, "deaths": deaths,
-                     "migration": migration})
+        rows.append({"year": year, "population": pop, "births": births, "deaths": deaths, "migration": migration})
     return pd.DataFrame(rows)
 
 

@@ -98,7 +98,9 @@ def mean_population(pop: pd.DataFrame) -> pd.DataFrame:
 def sum_of(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     """a + b for the province-years present in both (one source label, so single-source checks pass)."""
     merged = a.merge(b, on=["province", "year"], suffixes=("_a", "_b"))
-    return merged.assign(value=merged["value_a"] + merged["value_b"], source_id="sum")[["province", "year", "value", "source_id"]]
+    return merged.assign(value=merged["value_a"] + merged["value_b"], source_id="sum")[
+        ["province", "year", "value", "source_id"]
+    ]
 
 
 def per_capita(gdp: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
@@ -144,9 +146,13 @@ def ratio_of_sums(num: pd.DataFrame, den: pd.DataFrame, factor: float = 100) -> 
     ne = n.index.get_level_values("province").isin(NORTHEAST)
     parts = [
         (factor * n / d).rename("value").reset_index(),
-        (factor * n.groupby("year").sum() / d.groupby("year").sum()).rename("value").reset_index()
+        (factor * n.groupby("year").sum() / d.groupby("year").sum())
+        .rename("value")
+        .reset_index()
         .assign(province=PROVINCES_LABEL),
-        (factor * n[ne].groupby("year").sum() / d[ne].groupby("year").sum()).rename("value").reset_index()
+        (factor * n[ne].groupby("year").sum() / d[ne].groupby("year").sum())
+        .rename("value")
+        .reset_index()
         .assign(province=NORTHEAST_LABEL),
     ]
     return pd.concat(parts, ignore_index=True)[["province", "year", "value"]]

@@ -35,20 +35,30 @@ WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 VEGALITE_MAJOR = altair.SCHEMA_VERSION.lstrip("v").split(".")[0]
 KNOWN_VEGALITE = [f"application/vnd.vegalite.v{VEGALITE_MAJOR}{sep}json" for sep in (".", "+")]
 
-def launch_links(repository: str, branch: str, path: str, binderhub: str = "https://mybinder.org",
-                 colab: str = "https://colab.research.google.com") -> dict[str, str]:
+
+def launch_links(
+    repository: str,
+    branch: str,
+    path: str,
+    binderhub: str = "https://mybinder.org",
+    colab: str = "https://colab.research.google.com",
+) -> dict[str, str]:
     """Binder and Colab links that open one notebook of the repository (the same as the page's launch
     buttons); ``repository`` is its public https URL, ``path`` the notebook's path in it."""
     repo = repository.rstrip("/").removesuffix(".git").split("github.com/", 1)[-1]
-    return {"Binder": f"{binderhub.rstrip('/')}/v2/gh/{repo}/{branch}?urlpath=lab/tree/{path}",
-            "Colab": f"{colab.rstrip('/')}/github/{repo}/blob/{branch}/{path}"}
+    return {
+        "Binder": f"{binderhub.rstrip('/')}/v2/gh/{repo}/{branch}?urlpath=lab/tree/{path}",
+        "Colab": f"{colab.rstrip('/')}/github/{repo}/blob/{branch}/{path}",
+    }
 
 
 def widget_note(links: dict[str, str] | None = None) -> str:
     """What a live explorer becomes on the static site: one line with links that run it in a notebook."""
     if not links:
-        return ('<p class="dongbei-widget-note">Run this explorer in the notebook (launch buttons at the top '
-                "of the page).</p>")
+        return (
+            '<p class="dongbei-widget-note">Run this explorer in the notebook (launch buttons at the top '
+            "of the page).</p>"
+        )
     anchors = " or ".join(f'<a href="{html.escape(url)}">{html.escape(name)}</a>' for name, url in links.items())
     return f'<p class="dongbei-widget-note">Run this explorer: open the notebook in {anchors}.</p>'
 
@@ -59,8 +69,9 @@ WIDGET_NOTE = widget_note()
 # Charts whose width follows their container are drawn at the width of a phone's text column; CSS
 # scales the picture to the column (down a little on the narrowest phones, up to 1.5x on a desktop).
 STATIC_WIDTH = 360
-CACHE_DIR = Path(os.environ.get("DONGBEI_CHART_CACHE")
-                 or Path(__file__).resolve().parents[2] / "_build" / ".chart-cache")
+CACHE_DIR = Path(
+    os.environ.get("DONGBEI_CHART_CACHE") or Path(__file__).resolve().parents[2] / "_build" / ".chart-cache"
+)
 RENDER_VERSION = 2  # bump when the way charts are compiled or drawn changes (invalidates the cache)
 SVG_ID = re.compile(r'\bid="([^"]+)"')
 
@@ -93,8 +104,11 @@ def has_params(spec: Any) -> bool:
 
 def _cached(kind: str, spec: dict[str, Any], make) -> str:
     """``make(spec)`` for a chart, stored under CACHE_DIR by a hash of the spec and the tool versions."""
-    key = hashlib.sha256(json.dumps([kind, RENDER_VERSION, vl_convert.__version__, vegalite_version(), spec],
-                                    sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+    key = hashlib.sha256(
+        json.dumps(
+            [kind, RENDER_VERSION, vl_convert.__version__, vegalite_version(), spec], sort_keys=True, ensure_ascii=False
+        ).encode()
+    ).hexdigest()[:32]
     path = CACHE_DIR / f"{key}.{kind}"
     if path.exists():
         return path.read_text(encoding="utf-8")
@@ -115,8 +129,9 @@ def static_svg(spec: dict[str, Any]) -> str:
         pattern = re.compile(r'(\bid="|url\(#|href="#)(' + "|".join(map(re.escape, ids)) + r')(?=[")])')
         svg = pattern.sub(lambda m: m.group(1) + prefix + m.group(2), svg)
     description = html.escape(spec.get("description") or "", quote=True)
-    return svg.replace("<svg ", f'<svg role="graphics-document" aria-roledescription="visualization" '
-                                f'aria-label="{description}" ', 1)
+    return svg.replace(
+        "<svg ", f'<svg role="graphics-document" aria-roledescription="visualization" aria-label="{description}" ', 1
+    )
 
 
 def compiled_vega(spec: dict[str, Any]) -> str:
@@ -125,6 +140,7 @@ def compiled_vega(spec: dict[str, Any]) -> str:
     Legends at the bottom are stacked, not placed side by side: at a phone's width two legends in a
     row run past the chart's right edge.
     """
+
     def compile_(s):
         vega = vl_convert.vegalite_to_vega(s, vl_version=vegalite_version())
         vega = json.loads(vega) if isinstance(vega, str) else vega
@@ -168,14 +184,19 @@ def slide_spec(spec: dict[str, Any]) -> dict[str, Any]:
 def slide_files(spec: dict[str, Any]) -> str:
     """Draw the chart for a slide (SVG and PNG) into CACHE_DIR/slides unless already there; return the key."""
     slide = slide_spec(spec)
-    key = hashlib.sha256(json.dumps(["slide", RENDER_VERSION, SLIDE_SCALE, vl_convert.__version__,
-                                     vegalite_version(), slide], sort_keys=True, ensure_ascii=False
-                                    ).encode()).hexdigest()[:32]
+    key = hashlib.sha256(
+        json.dumps(
+            ["slide", RENDER_VERSION, SLIDE_SCALE, vl_convert.__version__, vegalite_version(), slide],
+            sort_keys=True,
+            ensure_ascii=False,
+        ).encode()
+    ).hexdigest()[:32]
     folder = CACHE_DIR / "slides"
     folder.mkdir(parents=True, exist_ok=True)
-    for suffix, make in (("svg", lambda: vl_convert.vegalite_to_svg(slide, vl_version=vegalite_version()).encode()),
-                         ("png", lambda: vl_convert.vegalite_to_png(slide, vl_version=vegalite_version(),
-                                                                    scale=SLIDE_SCALE))):
+    for suffix, make in (
+        ("svg", lambda: vl_convert.vegalite_to_svg(slide, vl_version=vegalite_version()).encode()),
+        ("png", lambda: vl_convert.vegalite_to_png(slide, vl_version=vegalite_version(), scale=SLIDE_SCALE)),
+    ):
         path = folder / f"{key}.{suffix}"
         if not path.exists():
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -187,8 +208,9 @@ def slide_files(spec: dict[str, Any]) -> str:
 def publish_slides(outdir: Path) -> int:
     """``build-finished``: copy the slide files the written pages link to into ``<site>/_charts``."""
     pattern = re.compile(rf'{SLIDE_DIR}/([0-9a-f]{{32}}\.(?:svg|png))"')
-    wanted = {name for page in Path(outdir).rglob("*.html")
-              for name in pattern.findall(page.read_text(encoding="utf-8"))}
+    wanted = {
+        name for page in Path(outdir).rglob("*.html") for name in pattern.findall(page.read_text(encoding="utf-8"))
+    }
     target = Path(outdir) / SLIDE_DIR
     target.mkdir(exist_ok=True)
     for name in wanted:
@@ -207,21 +229,26 @@ def chart_html(spec: dict[str, Any], root: str = "") -> str:
     meta = (spec.get("usermeta") or {}).get("dongbei") or {}
     live = has_params(spec)
     live_attr = ' data-live="pending"' if live else ""
-    parts = [f'<figure class="dongbei-vega" aria-label="{html.escape(description)}" data-rendered="true"'
-             f'{live_attr}>', f'<div class="dongbei-vega-target">{static_svg(spec)}</div>']
+    parts = [
+        f'<figure class="dongbei-vega" aria-label="{html.escape(description)}" data-rendered="true"{live_attr}>',
+        f'<div class="dongbei-vega-target">{static_svg(spec)}</div>',
+    ]
     if live:  # room for the controls (a start button until the chart is live): nothing moves
         parts.append('<div class="dongbei-vega-controls"></div>')
-        parts.append(f'<script type="application/json" class="dongbei-vega-spec">'
-                     f'{script_json(compiled_vega(spec))}</script>')
+        parts.append(
+            f'<script type="application/json" class="dongbei-vega-spec">{script_json(compiled_vega(spec))}</script>'
+        )
     links = []
     if meta.get("data_url"):
         label = meta.get("data_label") or "Download the data behind this chart (CSV)"
         links.append(f'<a href="{html.escape(meta["data_url"])}">{html.escape(label)}</a>')
     key = slide_files(spec)
     width, height = (n * SLIDE_SCALE for n in SLIDE)
-    links.append(f'<span class="dongbei-slide-links">For a slide: <a href="{root}{SLIDE_DIR}/{key}.svg" download>SVG</a>'
-                 f' · <a href="{root}{SLIDE_DIR}/{key}.png" download>PNG ({width}×{height} px)</a></span>')
-    parts.append(f'<figcaption>{"<br>".join(links)}</figcaption>')
+    links.append(
+        f'<span class="dongbei-slide-links">For a slide: <a href="{root}{SLIDE_DIR}/{key}.svg" download>SVG</a>'
+        f' · <a href="{root}{SLIDE_DIR}/{key}.png" download>PNG ({width}×{height} px)</a></span>'
+    )
+    parts.append(f"<figcaption>{'<br>'.join(links)}</figcaption>")
     parts.append("</figure>")
     return "".join(parts)
 
@@ -268,8 +295,11 @@ def _launch(renderer) -> dict[str, str] | None:
     repository, launch = options.get("repository_url"), options.get("launch_buttons") or {}
     if not repository:
         return None
-    path = "/".join(p for p in (options.get("path_to_docs", "").strip("/"),
-                                 str(env.doc2path(env.docname, False))) if p)
-    return launch_links(repository, options.get("repository_branch") or "main", path,
-                        launch.get("binderhub_url") or "https://mybinder.org",
-                        launch.get("colab_url") or "https://colab.research.google.com")
+    path = "/".join(p for p in (options.get("path_to_docs", "").strip("/"), str(env.doc2path(env.docname, False))) if p)
+    return launch_links(
+        repository,
+        options.get("repository_branch") or "main",
+        path,
+        launch.get("binderhub_url") or "https://mybinder.org",
+        launch.get("colab_url") or "https://colab.research.google.com",
+    )

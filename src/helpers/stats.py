@@ -39,8 +39,13 @@ def line_fit(x: pd.Series, y: pd.Series) -> LineFit:
         raise ValueError(f"a line needs at least three pairs that vary; got {len(pairs)}")
     slope, intercept = np.polyfit(pairs["x"], pairs["y"], 1)
     residuals = pairs["y"] - (intercept + slope * pairs["x"])
-    return LineFit(n=len(pairs), r=float(pairs["x"].corr(pairs["y"])), slope=float(slope),
-                   intercept=float(intercept), residuals=residuals)
+    return LineFit(
+        n=len(pairs),
+        r=float(pairs["x"].corr(pairs["y"])),
+        slope=float(slope),
+        intercept=float(intercept),
+        residuals=residuals,
+    )
 
 
 @dataclass(frozen=True)
@@ -67,11 +72,14 @@ def regression(y: pd.Series, x: pd.DataFrame) -> Regression:
     """
     rows = x.join(y.rename("_y"), how="inner").dropna()
     if len(rows) < len(x.columns) + 3:
-        raise ValueError(f"a regression on {len(x.columns)} variable(s) needs at least {len(x.columns) + 3} "
-                         f"complete rows; got {len(rows)}")
+        raise ValueError(
+            f"a regression on {len(x.columns)} variable(s) needs at least {len(x.columns) + 3} "
+            f"complete rows; got {len(rows)}"
+        )
     fit = OLS(rows["_y"], add_constant(rows[list(x.columns)], has_constant="add")).fit(cov_type="HC1")
-    return Regression(n=int(fit.nobs), coef=fit.params, se=fit.bse, p=fit.pvalues, r2=float(fit.rsquared),
-                      residuals=fit.resid)
+    return Regression(
+        n=int(fit.nobs), coef=fit.params, se=fit.bse, p=fit.pvalues, r2=float(fit.rsquared), residuals=fit.resid
+    )
 
 
 def before_after(frame: pd.DataFrame, province: str, year: int, window: int = 5) -> dict | None:
@@ -92,6 +100,9 @@ def before_after(frame: pd.DataFrame, province: str, year: int, window: int = 5)
     after = slope(rows[(rows.index >= year) & (rows.index <= year + window)])
     if before is None or after is None:
         return None
-    return {"before": before, "after": after,
-            "n_before": int(((rows.index >= year - window) & (rows.index <= year)).sum()),
-            "n_after": int(((rows.index >= year) & (rows.index <= year + window)).sum())}
+    return {
+        "before": before,
+        "after": after,
+        "n_before": int(((rows.index >= year - window) & (rows.index <= year)).sum()),
+        "n_after": int(((rows.index >= year) & (rows.index <= year + window)).sum()),
+    }

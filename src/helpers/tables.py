@@ -13,8 +13,7 @@ def _scroll_box(table: str, label: str) -> str:
     A scrolling region must be reachable with the keyboard (axe-core ``scrollable-region-focusable``),
     so the box is focusable and named after the table.
     """
-    return (f'<div class="dongbei-table" role="region" tabindex="0" aria-label="{html.escape(label)}">'
-            f"{table}</div>")
+    return f'<div class="dongbei-table" role="region" tabindex="0" aria-label="{html.escape(label)}">{table}</div>'
 
 
 SAFE_SCHEMES = ("http://", "https://")
@@ -27,13 +26,14 @@ def safe_href(url: str) -> str:
     head = url.strip().lower().split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
     relative = ":" not in head and not url.startswith("//")
     if not (url.strip().lower().startswith(SAFE_SCHEMES) or relative) or any(c in url for c in "\n\r\t <>\"'"):
-        raise ValueError(f"refusing to write a link to {url!r}: only http:// and https:// addresses "
-                         f"(or paths within the site) are linked")
+        raise ValueError(
+            f"refusing to write a link to {url!r}: only http:// and https:// addresses "
+            f"(or paths within the site) are linked"
+        )
     return url
 
 
-def _table(frame: pd.DataFrame, columns: dict[str, str], links: dict[str, str] | None = None,
-           caption: str = "") -> str:
+def _table(frame: pd.DataFrame, columns: dict[str, str], links: dict[str, str] | None = None, caption: str = "") -> str:
     """A plain, accessible HTML table. ``columns`` maps column -> header; ``links`` column -> href column."""
     links = links or {}
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in columns.values())
@@ -48,8 +48,10 @@ def _table(frame: pd.DataFrame, columns: dict[str, str], links: dict[str, str] |
             cells.append(f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return _scroll_box(f'<table class="table">{cap}<thead><tr>{head}</tr></thead>'
-                       f"<tbody>{''.join(body)}</tbody></table>", caption or "Table")
+    return _scroll_box(
+        f'<table class="table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>',
+        caption or "Table",
+    )
 
 
 def catalogue_html(catalogue: pd.DataFrame, depth: int = 1) -> str:
@@ -58,24 +60,55 @@ def catalogue_html(catalogue: pd.DataFrame, depth: int = 1) -> str:
         csv=catalogue["file"].map(lambda f: f"{'../' * depth}data/{f}" if f else ""),
         download=catalogue["file"].map(lambda f: f if f else "computed on load"),
     )
-    return _table(frame, {"id": "Series", "title": "Title", "unit": "Unit", "coverage": "Coverage",
-                          "status": "Rows by status", "sources": "Sources", "description": "Definition",
-                          "breaks": "Breaks and revisions", "download": "CSV"},
-                  links={"download": "csv"}, caption="Every series in the data package")
+    return _table(
+        frame,
+        {
+            "id": "Series",
+            "title": "Title",
+            "unit": "Unit",
+            "coverage": "Coverage",
+            "status": "Rows by status",
+            "sources": "Sources",
+            "description": "Definition",
+            "breaks": "Breaks and revisions",
+            "download": "CSV",
+        },
+        links={"download": "csv"},
+        caption="Every series in the data package",
+    )
 
 
 def registry_html(registry: pd.DataFrame) -> str:
-    return _table(registry, {"code": "GB/T 2260", "province": "Province", "hanzi": "汉字",
-                             "pinyin": "Pinyin", "type": "Type", "region": "NBS region"},
-                  caption="The 31 mainland provincial units")
+    return _table(
+        registry,
+        {
+            "code": "GB/T 2260",
+            "province": "Province",
+            "hanzi": "汉字",
+            "pinyin": "Pinyin",
+            "type": "Type",
+            "region": "NBS region",
+        },
+        caption="The 31 mainland provincial units",
+    )
 
 
 def sources_html(sources: pd.DataFrame) -> str:
     frame = sources.assign(link=sources["url"].where(sources["url"] != "", None))
-    return _table(frame, {"source_id": "Id", "publisher": "Publisher", "title": "Title",
-                          "locator": "Table or page", "url": "URL", "date_read": "Read on",
-                          "note": "Note"},
-                  links={"url": "link"}, caption="Documents the data were read in")
+    return _table(
+        frame,
+        {
+            "source_id": "Id",
+            "publisher": "Publisher",
+            "title": "Title",
+            "locator": "Table or page",
+            "url": "URL",
+            "date_read": "Read on",
+            "note": "Note",
+        },
+        links={"url": "link"},
+        caption="Documents the data were read in",
+    )
 
 
 def _fmt_number(value, unit: str = "") -> str:
@@ -86,18 +119,19 @@ def _fmt_number(value, unit: str = "") -> str:
     return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
 
 
-def claims_html(evaluated: pd.DataFrame, used: dict[str, list[str]], documents: dict[str, str],
-                depth: int = 1) -> str:
+def claims_html(evaluated: pd.DataFrame, used: dict[str, list[str]], documents: dict[str, str], depth: int = 1) -> str:
     """The sources-audit table with filter controls (free text, verdict, document, theme).
 
     ``evaluated`` comes from :func:`helpers.audit.evaluate`; ``used`` maps claim ids to the pages that
     cite them. Every row has the anchor ``claim-<id>`` that the ``{claim}`` role links to. The
     controls are hidden until the filter script runs, so without JavaScript the page is a plain table.
     """
+
     def options(column: str, labels: dict[str, str] | None = None) -> str:
         values = sorted(evaluated[column].unique())
-        items = "".join(f'<option value="{html.escape(v)}">{html.escape((labels or {}).get(v, v))}</option>'
-                        for v in values)
+        items = "".join(
+            f'<option value="{html.escape(v)}">{html.escape((labels or {}).get(v, v))}</option>' for v in values
+        )
         return f'<option value="">all</option>{items}'
 
     controls = (
@@ -115,13 +149,21 @@ def claims_html(evaluated: pd.DataFrame, used: dict[str, list[str]], documents: 
     first_with_quote: dict[tuple[str, str], str] = {}  # each quote is printed once; later rows point to it
     for row in evaluated.itertuples(index=False):
         first = first_with_quote.setdefault((row.document, row.quote), row.claim_id)
-        quote = (f"<td>“{html.escape(row.quote)}”</td>" if first == row.claim_id else
-                 f'<td class="claims-same-quote">same quote as <a href="#claim-{html.escape(first)}">'
-                 f"{html.escape(first)}</a></td>")
+        quote = (
+            f"<td>“{html.escape(row.quote)}”</td>"
+            if first == row.claim_id
+            else f'<td class="claims-same-quote">same quote as <a href="#claim-{html.escape(first)}">'
+            f"{html.escape(first)}</a></td>"
+        )
         pages = used.get(row.claim_id, [])
-        links = ", ".join(f'<a href="{"../" * depth}{html.escape(p)}.html">{html.escape(p.split("/")[-1])}</a>'
-                          for p in pages)
-        check = row.check_method if row.check_method == "none" else f"{row.check_method}: <code>{html.escape(row.check)}</code>"
+        links = ", ".join(
+            f'<a href="{"../" * depth}{html.escape(p)}.html">{html.escape(p.split("/")[-1])}</a>' for p in pages
+        )
+        check = (
+            row.check_method
+            if row.check_method == "none"
+            else f"{row.check_method}: <code>{html.escape(row.check)}</code>"
+        )
         where = ", ".join(x for x in (row.period, row.place) if x)
         cells = [
             f'<th scope="row">{html.escape(row.claim_id)}<br><small>{html.escape(documents.get(row.source, row.source))}</small></th>',
@@ -134,12 +176,15 @@ def claims_html(evaluated: pd.DataFrame, used: dict[str, list[str]], documents: 
             f"<td>{html.escape(row.note)}</td>",
             f"<td>{links}</td>",
         ]
-        body.append(f'<tr id="claim-{html.escape(row.claim_id)}" data-verdict="{html.escape(row.verdict)}" '
-                    f'data-source="{html.escape(row.source)}" data-theme="{html.escape(row.theme)}">'
-                    + "".join(cells) + "</tr>")
+        body.append(
+            f'<tr id="claim-{html.escape(row.claim_id)}" data-verdict="{html.escape(row.verdict)}" '
+            f'data-source="{html.escape(row.source)}" data-theme="{html.escape(row.theme)}">' + "".join(cells) + "</tr>"
+        )
     caption = "Every quantitative claim in the five source documents, with its check"
-    table = (f'<table class="table"><caption>{caption}</caption>'
-             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+    table = (
+        f'<table class="table"><caption>{caption}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
     return f'<div class="dongbei-claims">{controls}{_scroll_box(table, caption)}</div>'
 
 

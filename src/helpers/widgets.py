@@ -22,8 +22,14 @@ from helpers.tables import simple_table
 def _span_slider(frames) -> w.IntRangeSlider:
     """A year-range slider covering every year in the given tidy frames, initially the whole span."""
     years = sorted(set().union(*(f["year"].unique() for f in frames)))
-    return w.IntRangeSlider(value=(int(years[0]), int(years[-1])), min=int(years[0]), max=int(years[-1]), step=1,
-                            description="Years", continuous_update=False)
+    return w.IntRangeSlider(
+        value=(int(years[0]), int(years[-1])),
+        min=int(years[0]),
+        max=int(years[-1]),
+        step=1,
+        description="Years",
+        continuous_update=False,
+    )
 
 
 class _Live(w.VBox):
@@ -41,8 +47,7 @@ class ProvinceCard(w.VBox):
 
     def __init__(self, registry: pd.DataFrame, initial: str = "Liaoning"):
         self.registry = registry.set_index("province")
-        self.picker = w.Dropdown(options=list(self.registry.index), value=initial,
-                                 description="Province")
+        self.picker = w.Dropdown(options=list(self.registry.index), value=initial, description="Province")
         self.card = w.HTML()
         self.picker.observe(lambda _change: self.refresh(), names="value")
         super().__init__([self.picker, self.card])
@@ -67,16 +72,18 @@ class SeriesExplorer(_Live):
         self.frame = frame
         self.label = label
         provinces = sorted(frame["province"].unique())
-        self.picker = w.Dropdown(options=provinces, value=initial if initial in provinces else provinces[0],
-                                 description="Province")
+        self.picker = w.Dropdown(
+            options=provinces, value=initial if initial in provinces else provinces[0], description="Province"
+        )
         self.years = _span_slider([frame])
         self.summary = w.HTML()
         self._assemble((self.picker, self.years), (self.summary,))
 
     def change(self) -> tuple[int, float, int, float] | None:
         """(first year, first value, last year, last value) within the selected span, or None."""
-        rows = self.frame[(self.frame["province"] == self.picker.value)
-                          & self.frame["year"].between(*self.years.value)].dropna(subset=["value"])
+        rows = self.frame[
+            (self.frame["province"] == self.picker.value) & self.frame["year"].between(*self.years.value)
+        ].dropna(subset=["value"])
         if rows.empty:
             return None
         first, last = rows.sort_values("year").iloc[[0, -1]].itertuples(index=False)
@@ -90,8 +97,7 @@ class SeriesExplorer(_Live):
             return
         y0, v0, y1, v1 = result
         pct = f" ({(v1 / v0 - 1) * 100:+.1f}%)" if v0 else ""
-        self.summary.value = (f"{name}, {html.escape(self.label)}: {v0:,.4g} in {y0} → "
-                              f"{v1:,.4g} in {y1}{pct}")
+        self.summary.value = f"{name}, {html.escape(self.label)}: {v0:,.4g} in {y0} → {v1:,.4g} in {y1}{pct}"
 
 
 class CompareExplorer(_Live):
@@ -104,8 +110,9 @@ class CompareExplorer(_Live):
         self.frames = frames
         self.series = w.Dropdown(options=list(frames), description="Series")
         provinces = sorted(set().union(*(f["province"].unique() for f in frames.values())))
-        self.provinces = w.SelectMultiple(options=provinces, value=[p for p in initial if p in provinces],
-                                          rows=8, description="Provinces")
+        self.provinces = w.SelectMultiple(
+            options=provinces, value=[p for p in initial if p in provinces], rows=8, description="Provinces"
+        )
         self.years = _span_slider(frames.values())
         self.table = w.HTML()
         self._assemble((self.series, self.provinces, self.years), (self.table,))
@@ -118,13 +125,28 @@ class CompareExplorer(_Live):
         for province in self.provinces.value:
             held = frame[(frame["province"] == province) & frame["year"].between(lo, hi)].dropna(subset=["value"])
             if held.empty:
-                out.append({"province": province, "first_year": None, "first": None, "last_year": None,
-                            "last": None, "change": None})
+                out.append(
+                    {
+                        "province": province,
+                        "first_year": None,
+                        "first": None,
+                        "last_year": None,
+                        "last": None,
+                        "change": None,
+                    }
+                )
                 continue
             first, last = held.sort_values("year").iloc[[0, -1]].itertuples(index=False)
-            out.append({"province": province, "first_year": int(first.year), "first": float(first.value),
-                        "last_year": int(last.year), "last": float(last.value),
-                        "change": float(last.value) - float(first.value)})
+            out.append(
+                {
+                    "province": province,
+                    "first_year": int(first.year),
+                    "first": float(first.value),
+                    "last_year": int(last.year),
+                    "last": float(last.value),
+                    "change": float(last.value) - float(first.value),
+                }
+            )
         return pd.DataFrame(out, columns=["province", "first_year", "first", "last_year", "last", "change"])
 
     def refresh(self) -> None:
@@ -132,19 +154,26 @@ class CompareExplorer(_Live):
         if rows.empty:
             self.table.value = "Pick one or more provinces."
             return
+
         def held(value, year):
             return "no data in these years" if pd.isna(year) else f"{value:,.4g} ({int(year)})"
 
-        shown = pd.DataFrame({
-            "province": rows["province"],
-            "first": [held(r.first, r.first_year) for r in rows.itertuples(index=False)],
-            "last": ["" if pd.isna(r.last_year) else held(r.last, r.last_year) for r in rows.itertuples(index=False)],
-            "change": ["" if pd.isna(r.change) else f"{r.change:+,.3g}" for r in rows.itertuples(index=False)],
-        })
+        shown = pd.DataFrame(
+            {
+                "province": rows["province"],
+                "first": [held(r.first, r.first_year) for r in rows.itertuples(index=False)],
+                "last": [
+                    "" if pd.isna(r.last_year) else held(r.last, r.last_year) for r in rows.itertuples(index=False)
+                ],
+                "change": ["" if pd.isna(r.change) else f"{r.change:+,.3g}" for r in rows.itertuples(index=False)],
+            }
+        )
         lo, hi = self.years.value
-        self.table.value = simple_table(shown, {"province": "Province", "first": "First", "last": "Last",
-                                                "change": "Change"},
-                                        caption=f"{self.series.value}: first and last value held, {lo}-{hi}")
+        self.table.value = simple_table(
+            shown,
+            {"province": "Province", "first": "First", "last": "Last", "change": "Change"},
+            caption=f"{self.series.value}: first and last value held, {lo}-{hi}",
+        )
 
 
 class ProfileExplorer(_Live):
@@ -154,16 +183,24 @@ class ProfileExplorer(_Live):
     ``frames`` maps a label (title and unit) to a tidy series from :func:`helpers.data.series`.
     """
 
-    def __init__(self, frames: dict[str, pd.DataFrame], *, initial: str = "Heilongjiang",
-                 reference: str = PROVINCES_LABEL):
+    def __init__(
+        self, frames: dict[str, pd.DataFrame], *, initial: str = "Heilongjiang", reference: str = PROVINCES_LABEL
+    ):
         self.frames = frames
         self.reference = reference
         provinces = sorted(set().union(*(f["province"].unique() for f in frames.values())) - {reference})
         years = sorted(set().union(*(f["year"].unique() for f in frames.values())))
-        self.province = w.Dropdown(options=provinces, value=initial if initial in provinces else provinces[0],
-                                   description="Province")
-        self.year = w.IntSlider(value=int(years[-1]), min=int(years[0]), max=int(years[-1]), step=1,
-                                description="Year", continuous_update=False)
+        self.province = w.Dropdown(
+            options=provinces, value=initial if initial in provinces else provinces[0], description="Province"
+        )
+        self.year = w.IntSlider(
+            value=int(years[-1]),
+            min=int(years[0]),
+            max=int(years[-1]),
+            step=1,
+            description="Year",
+            continuous_update=False,
+        )
         self.table = w.HTML()
         self._assemble((self.province, self.year), (self.table,))
 
@@ -173,8 +210,14 @@ class ProfileExplorer(_Live):
 
     def rows(self) -> pd.DataFrame:
         """Series label, the province's value and the reference area's value (None where not held)."""
-        out = [{"series": label, "value": self._value(frame, self.province.value),
-                "reference": self._value(frame, self.reference)} for label, frame in self.frames.items()]
+        out = [
+            {
+                "series": label,
+                "value": self._value(frame, self.province.value),
+                "reference": self._value(frame, self.reference),
+            }
+            for label, frame in self.frames.items()
+        ]
         return pd.DataFrame(out, columns=["series", "value", "reference"])
 
     def refresh(self) -> None:
@@ -184,8 +227,9 @@ class ProfileExplorer(_Live):
         rows = self.rows()
         shown = rows.assign(value=rows["value"].map(cell), reference=rows["reference"].map(cell))
         columns = {"series": str(self.year.value), "value": self.province.value, "reference": self.reference}
-        self.table.value = simple_table(shown, columns,
-                                        caption=f"{self.province.value} beside {self.reference}, {self.year.value}")
+        self.table.value = simple_table(
+            shown, columns, caption=f"{self.province.value} beside {self.reference}, {self.year.value}"
+        )
 
 
 class RelationExplorer(_Live):
@@ -214,8 +258,13 @@ class RelationExplorer(_Live):
         rows = []
         for province, xv in self.x.items():
             if (province, start) in frame.index and (province, end) in frame.index:
-                rows.append({"province": province, "x": float(xv),
-                             "y": float(frame[(province, end)] - frame[(province, start)])})
+                rows.append(
+                    {
+                        "province": province,
+                        "x": float(xv),
+                        "y": float(frame[(province, end)] - frame[(province, start)]),
+                    }
+                )
         return pd.DataFrame(rows, columns=["province", "x", "y"])
 
     def statistics(self) -> LineFit | None:
@@ -232,13 +281,16 @@ class RelationExplorer(_Live):
         if fit is None:
             self.summary.value = "Too few provinces have both values (or the outcome does not vary) in these years."
             return
-        text = (f"{fit.n} provinces; change in {html.escape(self.outcome.value)} from {start} to {end} "
-                f"against {html.escape(self.x_label)}: correlation {fit.r:+.2f}.")
+        text = (
+            f"{fit.n} provinces; change in {html.escape(self.outcome.value)} from {start} to {end} "
+            f"against {html.escape(self.x_label)}: correlation {fit.r:+.2f}."
+        )
         if self.fit.value:
-            ne = ", ".join(f"{p} {round(fit.residuals[p], 6) + 0.0:+.3g}" for p in NORTHEAST
-                           if p in fit.residuals)
-            text += (f" Fitted slope {fit.slope:+.3g} per unit of x. Northeast above (+) or below (−) "
-                     f"the line: {ne or 'not in the sample'}.")
+            ne = ", ".join(f"{p} {round(fit.residuals[p], 6) + 0.0:+.3g}" for p in NORTHEAST if p in fit.residuals)
+            text += (
+                f" Fitted slope {fit.slope:+.3g} per unit of x. Northeast above (+) or below (−) "
+                f"the line: {ne or 'not in the sample'}."
+            )
         self.summary.value = text + " Correlation across provinces is not causation."
 
 
@@ -247,8 +299,9 @@ def _indicator_picker(catalogue: pd.DataFrame, load, initial: str | None):
     of the catalogue's indicators starting at ``initial`` (or the first)."""
     titles = dict(zip(catalogue["id"], catalogue["title"] + " (" + catalogue["unit"] + ")"))
     ids = list(titles)
-    dropdown = w.Dropdown(options=[(titles[i], i) for i in ids], value=initial if initial in ids else ids[0],
-                          description="Indicator")
+    dropdown = w.Dropdown(
+        options=[(titles[i], i) for i in ids], value=initial if initial in ids else ids[0], description="Indicator"
+    )
     return (data.series if load is None else load), titles, dropdown
 
 
@@ -266,8 +319,9 @@ class IndicatorExplorer(w.VBox):
 
     def switch(self) -> None:
         province = self.explorer.picker.value
-        self.explorer = SeriesExplorer(self.load(self.indicator.value), label=self.titles[self.indicator.value],
-                                       initial=province)
+        self.explorer = SeriesExplorer(
+            self.load(self.indicator.value), label=self.titles[self.indicator.value], initial=province
+        )
         self.children = [self.indicator, self.explorer]
 
 
@@ -283,12 +337,13 @@ class ProjectionExplorer(_Live):
         self.bases = bases.set_index("province")
         self.end = end
         names = list(self.bases.index)
-        self.picker = w.Dropdown(options=names, value=initial if initial in names else names[0],
-                                 description="Province")
-        self.fertility = w.FloatSlider(value=1.0, min=0.3, max=2.5, step=0.05, description="Fertility ×",
-                                       continuous_update=False)
-        self.migration = w.FloatSlider(value=0.0, min=-20.0, max=10.0, step=0.5,
-                                       description="Migration ‰", continuous_update=False)
+        self.picker = w.Dropdown(options=names, value=initial if initial in names else names[0], description="Province")
+        self.fertility = w.FloatSlider(
+            value=1.0, min=0.3, max=2.5, step=0.05, description="Fertility ×", continuous_update=False
+        )
+        self.migration = w.FloatSlider(
+            value=0.0, min=-20.0, max=10.0, step=0.5, description="Migration ‰", continuous_update=False
+        )
         self.drift = w.Checkbox(value=False, description="Death rate keeps rising at its recent pace")
         self.summary = w.HTML()
         self.note = w.HTML(f"<small>{html.escape(PROJECTION_ASSUMPTIONS)}</small>")
@@ -296,16 +351,23 @@ class ProjectionExplorer(_Live):
 
     def refresh(self) -> None:
         base = self.bases.loc[self.picker.value]
-        self.path = project(base["population"], base["birth_rate"], base["death_rate"],
-                            start=int(base["year"]), end=self.end, fertility=self.fertility.value,
-                            migration=self.migration.value / 1000 * base["population"],
-                            death_step=base["death_step"] if self.drift.value else 0.0)
+        self.path = project(
+            base["population"],
+            base["birth_rate"],
+            base["death_rate"],
+            start=int(base["year"]),
+            end=self.end,
+            fertility=self.fertility.value,
+            migration=self.migration.value / 1000 * base["population"],
+            death_step=base["death_step"] if self.drift.value else 0.0,
+        )
         last = self.path.iloc[-1]["population"]
         change = 100 * (last / base["population"] - 1)
         self.summary.value = (
             f"<b>{html.escape(self.picker.value)}</b>: {base['population'] / 100:,.2f} million at the end of "
             f"{int(base['year'])} → {last / 100:,.2f} million in {self.end} ({change:+.1f}%), "
-            f"under these assumptions.")
+            f"under these assumptions."
+        )
 
 
 class StayOrGo(_Live):
@@ -321,12 +383,13 @@ class StayOrGo(_Live):
         names = list(self.places.index)
         self.home = w.Dropdown(options=names, value=home, description="Stay in")
         self.away = w.Dropdown(options=names, value=away, description="Move to")
-        self.premium = w.IntSlider(value=0, min=-30, max=100, step=5, description="Pay gap %",
-                                   continuous_update=False)
-        self.heating = w.IntSlider(value=0, min=0, max=10000, step=250, description="Heating at home",
-                                   continuous_update=False)
-        self.rent = w.IntSlider(value=0, min=0, max=60000, step=1000, description="Extra rent away",
-                                continuous_update=False)
+        self.premium = w.IntSlider(value=0, min=-30, max=100, step=5, description="Pay gap %", continuous_update=False)
+        self.heating = w.IntSlider(
+            value=0, min=0, max=10000, step=250, description="Heating at home", continuous_update=False
+        )
+        self.rent = w.IntSlider(
+            value=0, min=0, max=60000, step=1000, description="Extra rent away", continuous_update=False
+        )
         self.summary = w.HTML()
         self._assemble((self.home, self.away, self.premium, self.heating, self.rent), (self.summary,))
 
@@ -343,7 +406,8 @@ class StayOrGo(_Live):
         self.summary.value = (
             f"Left each year: <b>{stay:,.0f} yuan</b> staying in {html.escape(self.home.value)}, "
             f"<b>{go:,.0f} yuan</b> moving to {html.escape(self.away.value)}: {better} leaves "
-            f"{abs(go - stay):,.0f} yuan more. Illustrative: averages per resident, not a graduate's pay.")
+            f"{abs(go - stay):,.0f} yuan more. Illustrative: averages per resident, not a graduate's pay."
+        )
 
 
 class PolicyLens(w.VBox):
@@ -353,12 +417,20 @@ class PolicyLens(w.VBox):
     when, event). The summary is descriptive: a change after a policy is not an effect of it.
     """
 
-    def __init__(self, catalogue: pd.DataFrame, events: pd.DataFrame, load=None,
-                 initial: str | None = None, province: str = NORTHEAST_LABEL):
+    def __init__(
+        self,
+        catalogue: pd.DataFrame,
+        events: pd.DataFrame,
+        load=None,
+        initial: str | None = None,
+        province: str = NORTHEAST_LABEL,
+    ):
         self.load, self.titles, self.indicator = _indicator_picker(catalogue, load, initial)
         self.events = events.sort_values("start")
-        self.policy = w.Dropdown(options=[(f"{e.when}: {e.event[:60]}", int(e.start)) for e in self.events.itertuples()],
-                                 description="Policy")
+        self.policy = w.Dropdown(
+            options=[(f"{e.when}: {e.event[:60]}", int(e.start)) for e in self.events.itertuples()],
+            description="Policy",
+        )
         self.window = w.IntSlider(value=5, min=2, max=10, description="Years each side", continuous_update=False)
         self.province = w.Dropdown(description="Area")
         self.summary = w.HTML()
@@ -382,11 +454,13 @@ class PolicyLens(w.VBox):
         result = before_after(self._frame, self.province.value, int(self.policy.value), self.window.value)
         name = html.escape(str(self.province.value))
         if result is None:
-            self.summary.value = (f"Not enough published values for {name} within {self.window.value} years "
-                                  f"of {self.policy.value}.")
+            self.summary.value = (
+                f"Not enough published values for {name} within {self.window.value} years of {self.policy.value}."
+            )
             return
         self.summary.value = (
             f"{name}, {html.escape(self.titles[self.indicator.value])}: average change "
             f"{result['before']:+.3g} a year before {self.policy.value} ({result['n_before']} values), "
             f"{result['after']:+.3g} a year after ({result['n_after']} values). A change after a policy "
-            f"is not proof that the policy caused it.")
+            f"is not proof that the policy caused it."
+        )

@@ -14,8 +14,7 @@ import pandas as pd
 COLUMNS = ("claim", "quote", "stated", "period", "verdict")
 
 
-def claims_rows(checked: pd.DataFrame, ids: Sequence[str],
-                extra: Callable[[str], dict] | None = None) -> pd.DataFrame:
+def claims_rows(checked: pd.DataFrame, ids: Sequence[str], extra: Callable[[str], dict] | None = None) -> pd.DataFrame:
     """One row per claim id, in the order given: claim role, quote, stated value with unit, period, verdict.
 
     ``checked`` is the evaluated registry indexed by ``claim_id`` (``audit.evaluate(data.claims())
@@ -31,9 +30,13 @@ def claims_rows(checked: pd.DataFrame, ids: Sequence[str],
     rows = []
     for cid in ids:
         claim = checked.loc[cid]
-        row = {"claim": f"{{claim}}`{cid}`", "quote": claim["quote"],
-               "stated": f"{claim['value']:g} {claim['unit']}", "period": claim["period"],
-               "verdict": claim["verdict"]}
+        row = {
+            "claim": f"{{claim}}`{cid}`",
+            "quote": claim["quote"],
+            "stated": f"{claim['value']:g} {claim['unit']}",
+            "period": claim["period"],
+            "verdict": claim["verdict"],
+        }
         if extra is not None:
             row.update(extra(cid))
         rows.append(row)

@@ -44,6 +44,17 @@ def distances(places: pd.DataFrame, pairs: Sequence[tuple[str, str]]) -> pd.Data
     rows = []
     for a, b in pairs:
         (la, oa), (lb, ob) = pos.loc[a], pos.loc[b]
-        rows.append({"from": a, "to": b, "km": great_circle_km(la, oa, lb, ob), "lat": la, "lon": oa,
-                     "lat2": lb, "lon2": ob, "mid_lat": (la + lb) / 2, "mid_lon": (oa + ob) / 2})
+        rows.append(
+            {
+                "from": a,
+                "to": b,
+                "km": great_circle_km(la, oa, lb, ob),
+                "lat": la,
+                "lon": oa,
+                "lat2": lb,
+                "lon2": ob,
+                "mid_lat": (la + lb) / 2,
+                "mid_lon": (oa + ob) / 2,
+            }
+        )
     return pd.DataFrame(rows)

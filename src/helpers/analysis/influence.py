@@ -35,8 +35,9 @@ def influence_table(y: pd.Series, x: pd.DataFrame) -> pd.DataFrame:
     fit = OLS(rows["_y"], add_constant(rows[list(x.columns)], has_constant="add")).fit()
     infl = OLSInfluence(fit)
     k, n = fit.df_model + 1, fit.nobs
-    table = pd.DataFrame({"leverage": infl.hat_matrix_diag, "cooks_d": infl.cooks_distance[0],
-                          "residual": fit.resid}, index=rows.index)
+    table = pd.DataFrame(
+        {"leverage": infl.hat_matrix_diag, "cooks_d": infl.cooks_distance[0], "residual": fit.resid}, index=rows.index
+    )
     table["high_leverage"] = table["leverage"] > 2 * k / n
     return table.sort_values("cooks_d", ascending=False)
 

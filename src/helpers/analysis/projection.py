@@ -38,23 +38,29 @@ def spread_groups(groups: Mapping[tuple[int, int], float], top: int = TOP_AGE) -
     for (lo, hi), count in groups.items():
         if not (0 <= lo <= hi < top):
             raise ValueError(f"age group {lo}-{hi} is outside 0-{top - 1}")
-        if seen[lo:hi + 1].any():
+        if seen[lo : hi + 1].any():
             raise ValueError(f"age group {lo}-{hi} overlaps another group")
         if count < 0:
             raise ValueError(f"age group {lo}-{hi} has a negative count {count}")
-        seen[lo:hi + 1] = True
-        ages[lo:hi + 1] = count / (hi - lo + 1)
+        seen[lo : hi + 1] = True
+        ages[lo : hi + 1] = count / (hi - lo + 1)
     return ages
 
 
-def census_groups(total: float, share_0_14: float, share_15_59: float, share_60plus: float,
-                  share_65plus: float, oldest: int = 89) -> dict[tuple[int, int], float]:
+def census_groups(
+    total: float, share_0_14: float, share_15_59: float, share_60plus: float, share_65plus: float, oldest: int = 89
+) -> dict[tuple[int, int], float]:
     """The four census groups (0-14, 15-59, 60-64, 65-oldest) as counts, from shares in %."""
-    shares = {(0, 14): share_0_14, (15, 59): share_15_59, (60, 64): share_60plus - share_65plus,
-              (65, oldest): share_65plus}
+    shares = {
+        (0, 14): share_0_14,
+        (15, 59): share_15_59,
+        (60, 64): share_60plus - share_65plus,
+        (65, oldest): share_65plus,
+    }
     if abs(share_0_14 + share_15_59 + share_60plus - 100) > 0.5:
-        raise ValueError(f"census shares 0-14, 15-59 and 60+ add to {share_0_14 + share_15_59 + share_60plus:.2f}%, "
-                         "not 100%")
+        raise ValueError(
+            f"census shares 0-14, 15-59 and 60+ add to {share_0_14 + share_15_59 + share_60plus:.2f}%, not 100%"
+        )
     if not 0 <= share_65plus <= share_60plus:
         raise ValueError(f"share 65+ ({share_65plus}) must lie between 0 and the share 60+ ({share_60plus})")
     return {group: total * share / 100 for group, share in shares.items()}
@@ -102,9 +108,17 @@ def implied_tfr(ages: np.ndarray, crude_birth_rate: float, female_share: float =
     return crude_birth_rate / 1000 * ages.sum() / per_unit
 
 
-def project(ages: np.ndarray, *, years: int, tfr: float, mortality_level: float,
-            migrants: float = 0.0, slope: float = GOMPERTZ_SLOPE, female_share: float = 0.5,
-            start: int = 0) -> pd.DataFrame:
+def project(
+    ages: np.ndarray,
+    *,
+    years: int,
+    tfr: float,
+    mortality_level: float,
+    migrants: float = 0.0,
+    slope: float = GOMPERTZ_SLOPE,
+    female_share: float = 0.5,
+    start: int = 0,
+) -> pd.DataFrame:
     """Carry the population forward ``years`` years. Returns one row per year (start..start+years) with
     the total, births, deaths and the counts aged 0-14, 15-64 and 65+ (same unit as ``ages``)."""
     if years < 0:
@@ -114,13 +128,22 @@ def project(ages: np.ndarray, *, years: int, tfr: float, mortality_level: float,
     q = gompertz(mortality_level, slope, len(ages))
     lo, hi = MIGRANT_AGES
     per_age_migrants = np.zeros(len(ages))
-    per_age_migrants[lo:hi + 1] = migrants / (hi - lo + 1)
+    per_age_migrants[lo : hi + 1] = migrants / (hi - lo + 1)
     pop = np.asarray(ages, dtype=float).copy()
     rows = []
     for t in range(years + 1):
         b, deaths = births(pop, tfr, female_share), float((pop * q).sum())
-        rows.append({"year": start + t, "population": pop.sum(), "births": b, "deaths": deaths,
-                     "aged_0_14": pop[:15].sum(), "aged_15_64": pop[15:65].sum(), "aged_65plus": pop[65:].sum()})
+        rows.append(
+            {
+                "year": start + t,
+                "population": pop.sum(),
+                "births": b,
+                "deaths": deaths,
+                "aged_0_14": pop[:15].sum(),
+                "aged_15_64": pop[15:65].sum(),
+                "aged_65plus": pop[65:].sum(),
+            }
+        )
         if t == years:
             break
         survivors = pop * (1 - q)
@@ -134,8 +157,9 @@ def project(ages: np.ndarray, *, years: int, tfr: float, mortality_level: float,
     return out
 
 
-def book_base(province: str, census_year: int = 2020, rate_year: int = 2021,
-              migration_years: tuple[int, int] = (2011, 2020)) -> dict:
+def book_base(
+    province: str, census_year: int = 2020, rate_year: int = 2021, migration_years: tuple[int, int] = (2011, 2020)
+) -> dict:
     """The projection's inputs for one province, all from the book's data: the census count and age
     shares (``census_year``), the published crude birth and death rates (``rate_year``), the calibrated
     mortality level and implied TFR, and the mean net-migration residual per 1,000 residents a year over
@@ -150,10 +174,15 @@ def book_base(province: str, census_year: int = 2020, rate_year: int = 2021,
         return float(rows["value"].iloc[0])
 
     total = one("population_census", census_year)
-    ages = spread_groups(census_groups(total, one("population_0_14_share", census_year),
-                                       one("population_15_59_share", census_year),
-                                       one("population_60plus_share", census_year),
-                                       one("population_65plus_share", census_year)))
+    ages = spread_groups(
+        census_groups(
+            total,
+            one("population_0_14_share", census_year),
+            one("population_15_59_share", census_year),
+            one("population_60plus_share", census_year),
+            one("population_65plus_share", census_year),
+        )
+    )
     birth_rate, death_rate = one("birth_rate", rate_year), one("death_rate", rate_year)
     residual = data.series("population_net_migration_residual").pivot(index="year", columns="province", values="value")
     yearend = data.series("population_yearend").pivot(index="year", columns="province", values="value")
@@ -161,14 +190,24 @@ def book_base(province: str, census_year: int = 2020, rate_year: int = 2021,
     per_1000 = (1000 * residual[province] / yearend[province]).loc[lo:hi].dropna()
     if per_1000.empty:
         raise KeyError(f"no migration residual for {province} in {lo}-{hi}")
-    return {"province": province, "census_year": census_year, "rate_year": rate_year, "population": total,
-            "ages": ages, "birth_rate": birth_rate, "death_rate": death_rate,
-            "tfr": implied_tfr(ages, birth_rate), "mortality_level": calibrate_mortality(ages, death_rate),
-            "migration_per_1000": float(per_1000.mean()), "migration_years": len(per_1000)}
+    return {
+        "province": province,
+        "census_year": census_year,
+        "rate_year": rate_year,
+        "population": total,
+        "ages": ages,
+        "birth_rate": birth_rate,
+        "death_rate": death_rate,
+        "tfr": implied_tfr(ages, birth_rate),
+        "mortality_level": calibrate_mortality(ages, death_rate),
+        "migration_per_1000": float(per_1000.mean()),
+        "migration_years": len(per_1000),
+    }
 
 
-def scenarios(base: dict, end: int = 2050, migration_shares: Mapping[str, float] | None = None,
-              tfr: float | None = None) -> pd.DataFrame:
+def scenarios(
+    base: dict, end: int = 2050, migration_shares: Mapping[str, float] | None = None, tfr: float | None = None
+) -> pd.DataFrame:
     """Project ``base`` (from :func:`book_base`) to ``end`` under named migration scenarios, each a
     multiple of the base's mean migration rate (default: none, half, all of the 2010s rate).
     Long format: scenario, year, population, share_65plus, index (census year = 100)."""
@@ -177,8 +216,15 @@ def scenarios(base: dict, end: int = 2050, migration_shares: Mapping[str, float]
     frames = []
     for name, share in migration_shares.items():
         migrants = share * base["migration_per_1000"] / 1000 * base["population"]
-        path = project(base["ages"], years=end - base["census_year"], tfr=base["tfr"] if tfr is None else tfr,
-                       mortality_level=base["mortality_level"], migrants=migrants, start=base["census_year"])
-        frames.append(path.assign(scenario=name, province=base["province"],
-                                  index=100 * path["population"] / base["population"]))
+        path = project(
+            base["ages"],
+            years=end - base["census_year"],
+            tfr=base["tfr"] if tfr is None else tfr,
+            mortality_level=base["mortality_level"],
+            migrants=migrants,
+            start=base["census_year"],
+        )
+        frames.append(
+            path.assign(scenario=name, province=base["province"], index=100 * path["population"] / base["population"])
+        )
     return pd.concat(frames, ignore_index=True)

@@ -69,9 +69,15 @@ class PushPullTest:
         return float(fit.coef[name] - z * fit.se[name]), float(fit.coef[name] + z * fit.se[name])
 
 
-def push_pull_test(migration: pd.DataFrame, population: pd.DataFrame, income: pd.DataFrame, *,
-                   migration_years: Sequence[int], income_year: int,
-                   group: Sequence[str] = NORTHEAST) -> PushPullTest:
+def push_pull_test(
+    migration: pd.DataFrame,
+    population: pd.DataFrame,
+    income: pd.DataFrame,
+    *,
+    migration_years: Sequence[int],
+    income_year: int,
+    group: Sequence[str] = NORTHEAST,
+) -> PushPullTest:
     """Regress net migration (per 1,000 a year over ``migration_years``) on the log of income in
     ``income_year``, without and with a dummy for ``group``; HC1 standard errors.
 
@@ -80,8 +86,9 @@ def push_pull_test(migration: pd.DataFrame, population: pd.DataFrame, income: pd
     """
     migration_years = tuple(sorted(migration_years))
     if income_year >= migration_years[0]:
-        raise ValueError(f"income ({income_year}) must be measured before the first migration year "
-                         f"({migration_years[0]})")
+        raise ValueError(
+            f"income ({income_year}) must be measured before the first migration year ({migration_years[0]})"
+        )
     rates = migration_rates(migration, population, migration_years)
     level = income[(income["year"] == income_year) & ~income["province"].isin(AGGREGATES)]
     level = level.set_index("province")["value"].rename("income")
@@ -95,5 +102,10 @@ def push_pull_test(migration: pd.DataFrame, population: pd.DataFrame, income: pd
     table["in_group"] = table.index.isin(list(group)).astype(int)
     simple = regression(table["migration_rate"], table[["log_income"]])
     with_group = regression(table["migration_rate"], table[["log_income", "in_group"]])
-    return PushPullTest(table=table.rename_axis("province"), simple=simple, with_group=with_group,
-                        income_year=income_year, migration_years=migration_years)
+    return PushPullTest(
+        table=table.rename_axis("province"),
+        simple=simple,
+        with_group=with_group,
+        income_year=income_year,
+        migration_years=migration_years,
+    )

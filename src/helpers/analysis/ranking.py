@@ -14,8 +14,9 @@ import pandas as pd
 from helpers.regions import AGGREGATES, N_PROVINCES
 
 
-def province_ranks(frame: pd.DataFrame, *, exclude: Sequence[str] = AGGREGATES, ascending: bool = False,
-                   n: int | None = N_PROVINCES) -> pd.DataFrame:
+def province_ranks(
+    frame: pd.DataFrame, *, exclude: Sequence[str] = AGGREGATES, ascending: bool = False, n: int | None = N_PROVINCES
+) -> pd.DataFrame:
     """Rank of each province among the others in each year: a year × province table.
 
     ``frame`` is tidy (province, year, value). Rows for ``exclude`` (the aggregates) are dropped; with
@@ -32,7 +33,8 @@ def province_ranks(frame: pd.DataFrame, *, exclude: Sequence[str] = AGGREGATES, 
         counts = provinces.groupby("year")["province"].nunique()
         short = counts[counts != n]
         if not short.empty:
-            raise ValueError(f"province_ranks: years without {n} provinces: "
-                             + ", ".join(f"{y} ({c})" for y, c in short.items()))
+            raise ValueError(
+                f"province_ranks: years without {n} provinces: " + ", ".join(f"{y} ({c})" for y, c in short.items())
+            )
     ranked = provinces.assign(rank=provinces.groupby("year")["value"].rank(ascending=ascending, method="min"))
     return ranked.pivot(index="year", columns="province", values="rank").astype(int)

@@ -43,8 +43,9 @@ def group_share(frame: pd.DataFrame, members: Sequence[str], provinces: Sequence
     return share
 
 
-def group_ratio(numerator: pd.DataFrame, denominator: pd.DataFrame, members: Sequence[str],
-                scale: float = 100.0) -> pd.Series:
+def group_ratio(
+    numerator: pd.DataFrame, denominator: pd.DataFrame, members: Sequence[str], scale: float = 100.0
+) -> pd.Series:
     """``scale`` × (sum of ``numerator`` over ``members``) ÷ (sum of ``denominator`` over ``members``), by year.
 
     For example private jobs per 100 residents of a group of provinces. A year enters only if every member
@@ -53,8 +54,9 @@ def group_ratio(numerator: pd.DataFrame, denominator: pd.DataFrame, members: Seq
     """
     members = list(members)
     num = numerator[numerator["province"].isin(members)].pivot_table(index="year", columns="province", values="value")
-    den = denominator[denominator["province"].isin(members)].pivot_table(index="year", columns="province",
-                                                                          values="value")
+    den = denominator[denominator["province"].isin(members)].pivot_table(
+        index="year", columns="province", values="value"
+    )
     years = num.index.intersection(den.index)
     num, den = num.reindex(index=years, columns=members), den.reindex(index=years, columns=members)
     complete = num.notna().all(axis=1) & den.notna().all(axis=1)

@@ -31,6 +31,14 @@ def fall(frame: pd.DataFrame, region: str, indicator: str, start: int, end: int)
     first, last = value(frame, region, indicator, start), value(frame, region, indicator, end)
     if end <= start or first <= 0:
         raise ValueError(f"fall needs start < end and a positive first value; got {start}-{end}, {first}")
-    return {"region": region, "indicator": indicator, "start": start, "end": end, "first": first, "last": last,
-            "lost": first - last, "pct_lost": 100 * (1 - last / first),
-            "yearly_pct": 100 * (1 - (last / first) ** (1 / (end - start)))}
+    return {
+        "region": region,
+        "indicator": indicator,
+        "start": start,
+        "end": end,
+        "first": first,
+        "last": last,
+        "lost": first - last,
+        "pct_lost": 100 * (1 - last / first),
+        "yearly_pct": 100 * (1 - (last / first) ** (1 / (end - start))),
+    }

@@ -22,13 +22,16 @@ def _wide(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     bad = frame[~(pd.to_numeric(frame["value"], errors="coerce") > 0)]
     if len(bad):
         row = bad.index[0]
-        raise ValueError(f"{name}: row {row} ({bad.loc[row, 'province']}, {bad.loc[row, 'year']}), column 'value': "
-                         f"budget figures must be positive numbers, got {bad.loc[row, 'value']!r}")
+        raise ValueError(
+            f"{name}: row {row} ({bad.loc[row, 'province']}, {bad.loc[row, 'year']}), column 'value': "
+            f"budget figures must be positive numbers, got {bad.loc[row, 'value']!r}"
+        )
     return frame.pivot(index="year", columns="province", values="value").sort_index()
 
 
-def yearly_changes(revenue: pd.DataFrame, expenditure: pd.DataFrame,
-                   provinces: list[str] | None = None) -> pd.DataFrame:
+def yearly_changes(
+    revenue: pd.DataFrame, expenditure: pd.DataFrame, provinces: list[str] | None = None
+) -> pd.DataFrame:
     """For each pair of consecutive years held for every province, the number of provinces whose
     self-sufficiency fell and the change for the provinces together, split into revenue and spending.
 
@@ -40,8 +43,11 @@ def yearly_changes(revenue: pd.DataFrame, expenditure: pd.DataFrame,
     rev, exp = _wide(revenue, "revenue"), _wide(expenditure, "expenditure")
     if provinces is None:
         provinces = sorted(set(rev.columns) & set(exp.columns))
-    years = [y for y in rev.index.intersection(exp.index)
-             if rev.loc[y, provinces].notna().all() and exp.loc[y, provinces].notna().all()]
+    years = [
+        y
+        for y in rev.index.intersection(exp.index)
+        if rev.loc[y, provinces].notna().all() and exp.loc[y, provinces].notna().all()
+    ]
     rows = []
     for a, b in zip(years, years[1:]):
         if b != a + 1:
@@ -50,12 +56,22 @@ def yearly_changes(revenue: pd.DataFrame, expenditure: pd.DataFrame,
         ratio_b = 100 * rev.loc[b, provinces] / exp.loc[b, provinces]
         r0, r1 = rev.loc[a, provinces].sum(), rev.loc[b, provinces].sum()
         e0, e1 = exp.loc[a, provinces].sum(), exp.loc[b, provinces].sum()
-        rows.append({
-            "start": int(a), "end": int(b), "provinces": len(provinces), "fell": int((ratio_b < ratio_a).sum()),
-            "ratio_start": 100 * r0 / e0, "ratio_end": 100 * r1 / e1, "change": 100 * (r1 / e1 - r0 / e0),
-            "revenue_growth": 100 * (r1 / r0 - 1), "expenditure_growth": 100 * (e1 / e0 - 1),
-            "log_change": 100 * np.log((r1 / e1) / (r0 / e0)), "log_revenue": 100 * np.log(r1 / r0),
-            "log_expenditure": 100 * np.log(e1 / e0)})
+        rows.append(
+            {
+                "start": int(a),
+                "end": int(b),
+                "provinces": len(provinces),
+                "fell": int((ratio_b < ratio_a).sum()),
+                "ratio_start": 100 * r0 / e0,
+                "ratio_end": 100 * r1 / e1,
+                "change": 100 * (r1 / e1 - r0 / e0),
+                "revenue_growth": 100 * (r1 / r0 - 1),
+                "expenditure_growth": 100 * (e1 / e0 - 1),
+                "log_change": 100 * np.log((r1 / e1) / (r0 / e0)),
+                "log_revenue": 100 * np.log(r1 / r0),
+                "log_expenditure": 100 * np.log(e1 / e0),
+            }
+        )
     if not rows:
         raise ValueError("yearly_changes: no two consecutive years held for every province")
     return pd.DataFrame(rows)

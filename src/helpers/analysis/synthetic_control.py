@@ -60,7 +60,7 @@ class SyntheticControl:
 
     def rmse(self, start: int | None = None, end: int | None = None) -> float:
         """Root mean squared gap over ``start``..``end`` (default: the pre-period, i.e. the fit)."""
-        start, end = (self.pre_period if start is None else (start, end))
+        start, end = self.pre_period if start is None else (start, end)
         return float(np.sqrt((self._years(start, end) ** 2).mean()))
 
     @property
@@ -114,8 +114,7 @@ def weights_for(target: np.ndarray, donors: np.ndarray) -> np.ndarray:
     return w / total
 
 
-def fit(outcomes: pd.DataFrame, treated: str, donors: Sequence[str],
-        pre_period: tuple[int, int]) -> SyntheticControl:
+def fit(outcomes: pd.DataFrame, treated: str, donors: Sequence[str], pre_period: tuple[int, int]) -> SyntheticControl:
     """Synthetic control for ``treated`` from ``donors``, weights fit on the years ``pre_period`` (inclusive).
 
     ``outcomes``: index = year, one column per unit. Raises ``KeyError``/``ValueError`` naming the unit and
@@ -131,8 +130,9 @@ def fit(outcomes: pd.DataFrame, treated: str, donors: Sequence[str],
     return with_weights(outcomes, treated, weights, pre_period)
 
 
-def with_weights(outcomes: pd.DataFrame, treated: str, weights: Mapping[str, float] | pd.Series,
-                 pre_period: tuple[int, int]) -> SyntheticControl:
+def with_weights(
+    outcomes: pd.DataFrame, treated: str, weights: Mapping[str, float] | pd.Series, pre_period: tuple[int, int]
+) -> SyntheticControl:
     """A comparison with fixed weights (e.g. equal weights on a chosen comparison group)."""
     weights = pd.Series(weights, dtype=float)
     if (weights < 0).any() or not np.isclose(weights.sum(), 1.0):
@@ -140,10 +140,12 @@ def with_weights(outcomes: pd.DataFrame, treated: str, weights: Mapping[str, flo
     _check(outcomes, [treated, *weights.index], [], f"comparison for {treated}")
     donors = outcomes[list(weights.index)]
     # A year counts only where every donor with weight has a value.
-    synthetic = donors.mul(weights, axis=1).sum(axis=1, min_count=1).where(
-        donors.loc[:, weights > 0].notna().all(axis=1))
-    return SyntheticControl(treated, weights, outcomes[treated].rename("actual"),
-                            synthetic.rename("synthetic"), tuple(pre_period))
+    synthetic = (
+        donors.mul(weights, axis=1).sum(axis=1, min_count=1).where(donors.loc[:, weights > 0].notna().all(axis=1))
+    )
+    return SyntheticControl(
+        treated, weights, outcomes[treated].rename("actual"), synthetic.rename("synthetic"), tuple(pre_period)
+    )
 
 
 @dataclass(frozen=True)
@@ -182,8 +184,9 @@ class PlaceboTest:
         return self.table[self.table["pre_rmse"] <= limit + 1e-12]
 
 
-def placebo_test(outcomes: pd.DataFrame, treated: str, donors: Sequence[str], pre_period: tuple[int, int],
-                 windows: Sequence[Window]) -> tuple[PlaceboTest, dict[str, SyntheticControl]]:
+def placebo_test(
+    outcomes: pd.DataFrame, treated: str, donors: Sequence[str], pre_period: tuple[int, int], windows: Sequence[Window]
+) -> tuple[PlaceboTest, dict[str, SyntheticControl]]:
     """Fit the treated unit and each donor (from the other donors, never from the treated unit) and tabulate
     the pre-period fit, each window's effect and its post/pre RMSE ratio. Returns the test and every fit."""
     donors = [d for d in donors if d != treated]
@@ -204,8 +207,7 @@ def placebo_test(outcomes: pd.DataFrame, treated: str, donors: Sequence[str], pr
 def placebo_gaps(fits: Mapping[str, SyntheticControl]) -> pd.DataFrame:
     """Long frame (unit, year, gap, treated) of every fit's gap, for the placebo chart."""
     treated = next(iter(fits))
-    parts = [f.gap.rename_axis("year").reset_index().assign(unit=u, treated=(u == treated))
-             for u, f in fits.items()]
+    parts = [f.gap.rename_axis("year").reset_index().assign(unit=u, treated=(u == treated)) for u, f in fits.items()]
     return pd.concat(parts, ignore_index=True)[["unit", "year", "gap", "treated"]]
 
 
@@ -240,9 +242,14 @@ def log_points(frame: pd.DataFrame, base: float = 100.0) -> pd.DataFrame:
     return 100 * np.log(wide / base)
 
 
-def specifications(panels: Mapping[int, pd.DataFrame], treated: Sequence[str], donors: Sequence[str],
-                   pre_periods: Sequence[tuple[int, int]], windows: Sequence[Window],
-                   max_pre_rmse_ratio: float = 5.0) -> pd.DataFrame:
+def specifications(
+    panels: Mapping[int, pd.DataFrame],
+    treated: Sequence[str],
+    donors: Sequence[str],
+    pre_periods: Sequence[tuple[int, int]],
+    windows: Sequence[Window],
+    max_pre_rmse_ratio: float = 5.0,
+) -> pd.DataFrame:
     """Every combination of splice year (key of ``panels``), treated unit and pre-period: weights' top donors,
     the pre-period RMSE, and for each window its effect, its placebo p-value (all placebos) and the p-value
     among placebos fit at most ``max_pre_rmse_ratio`` times worse than the treated unit."""
@@ -253,9 +260,14 @@ def specifications(panels: Mapping[int, pd.DataFrame], treated: Sequence[str], d
                 test, fits = placebo_test(outcomes, unit, donors, pre, windows)
                 result = fits[unit]
                 top = result.weights[result.weights >= 0.05]
-                row = {"splice": splice_year, "unit": unit, "pre_period": f"{pre[0]}–{pre[1]}",
-                       "pre_rmse": result.pre_rmse, "placebos": len(test.table) - 1,
-                       "donors": ", ".join(f"{name} {w:.2f}" for name, w in top.items())}
+                row = {
+                    "splice": splice_year,
+                    "unit": unit,
+                    "pre_period": f"{pre[0]}–{pre[1]}",
+                    "pre_rmse": result.pre_rmse,
+                    "placebos": len(test.table) - 1,
+                    "donors": ", ".join(f"{name} {w:.2f}" for name, w in top.items()),
+                }
                 for window in windows:
                     row[f"effect_{window.name}"] = result.effect(window)
                     row[f"p_{window.name}"] = test.p_value(window.name)

@@ -28,8 +28,16 @@ from helpers.site.cleanup import STACK_CLASS, _label_table
 from helpers.site.editions import instructor
 from helpers.site.guard import stored_errors
 
-__all__ = ["STACK_CLASS", "STATIC_DIR", "_label_table", "instructor", "setup", "stored_errors",
-           "vega_bundle_name", "vegalite_version"]
+__all__ = [
+    "STACK_CLASS",
+    "STATIC_DIR",
+    "_label_table",
+    "instructor",
+    "setup",
+    "stored_errors",
+    "vega_bundle_name",
+    "vegalite_version",
+]
 
 
 def finish_site(app, exception) -> None:

@@ -25,9 +25,16 @@ from axe_playwright_python.sync_playwright import Axe
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
 ]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -100,8 +107,9 @@ def serve(directory: Path, static_host: bool = False):
 
 def pages(site: Path) -> list[str]:
     """Every HTML page of a built site, relative to its root (the index redirect excluded)."""
-    return sorted(str(p.relative_to(site)) for p in site.rglob("*.html")
-                  if p.name != "index.html" and "_static" not in p.parts)
+    return sorted(
+        str(p.relative_to(site)) for p in site.rglob("*.html") if p.name != "index.html" and "_static" not in p.parts
+    )
 
 
 def glued_figures(notebook: Path, solutions: bool = False) -> dict[str, str]:
@@ -138,8 +146,13 @@ def stored_charts(notebook: Path) -> int:
     from helpers.site.editions import without_solutions
 
     nb = json.loads(notebook.read_text(encoding="utf-8"))
-    return sum(1 for cell in without_solutions(nb["cells"]) if not HIDDEN_OUTPUT_TAGS & set(cell.get("metadata", {}).get("tags", []))
-               for out in cell.get("outputs", []) if any(VEGALITE_OUTPUT.match(k) for k in out.get("data", {})))
+    return sum(
+        1
+        for cell in without_solutions(nb["cells"])
+        if not HIDDEN_OUTPUT_TAGS & set(cell.get("metadata", {}).get("tags", []))
+        for out in cell.get("outputs", [])
+        if any(VEGALITE_OUTPUT.match(k) for k in out.get("data", {}))
+    )
 
 
 def launch(playwright):
@@ -175,8 +188,8 @@ def browser_page(browser, viewport: str):
 def chart_report(page) -> list[dict]:
     """For every chart on the page: whether it rendered and how many SVG mark elements it drew."""
     page.wait_for_function(
-        "[...document.querySelectorAll('figure.dongbei-vega')].every(f => f.dataset.rendered)",
-        timeout=20_000)
+        "[...document.querySelectorAll('figure.dongbei-vega')].every(f => f.dataset.rendered)", timeout=20_000
+    )
     return page.evaluate("""() => [...document.querySelectorAll('figure.dongbei-vega')].map(f => ({
         label: f.getAttribute('aria-label'),
         rendered: f.dataset.rendered,
@@ -204,7 +217,8 @@ def tables_too_wide(page, scroll_box_ok: bool) -> list[str]:
     With ``scroll_box_ok`` a table may be wider if it sits in a box that scrolls sideways and that box
     fits the window (desktop); without, every table must fit the window (phone: tables become cards).
     """
-    return page.evaluate("""(scrollBoxOk) => [...document.querySelectorAll('main table')].filter(table => {
+    return page.evaluate(
+        """(scrollBoxOk) => [...document.querySelectorAll('main table')].filter(table => {
         let box = table;
         if (scrollBoxOk) {
             for (let el = table.parentElement; el && el.tagName !== 'MAIN'; el = el.parentElement) {
@@ -212,10 +226,15 @@ def tables_too_wide(page, scroll_box_ok: bool) -> list[str]:
             }
         }
         return box.getBoundingClientRect().right > window.innerWidth + 1;
-    }).map(t => (t.caption ? t.caption.textContent : t.rows[0].textContent).trim().slice(0, 60))""", scroll_box_ok)
+    }).map(t => (t.caption ? t.caption.textContent : t.rows[0].textContent).trim().slice(0, 60))""",
+        scroll_box_ok,
+    )
 
 
 def severe_violations(page) -> list[str]:
     results = Axe().run(page).response["violations"]
-    return [f"{v['id']} ({v['impact']}): {v['help']} - e.g. {v['nodes'][0]['target']}"
-            for v in results if v.get("impact") in SEVERE]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} - e.g. {v['nodes'][0]['target']}"
+        for v in results
+        if v.get("impact") in SEVERE
+    ]

@@ -23,8 +23,9 @@ def claim_role(name, rawtext, text, lineno, inliner, options=None, content=None)
         messages.append(inliner.reporter.warning(f"unknown claim id {claim_id!r}: not in data/claims.csv", line=lineno))
     depth = inliner.document.settings.env.docname.count("/")
     uri = "../" * depth + f"{CLAIMS_PAGE}.html#claim-{claim_id}"
-    node = nodes.reference(rawtext, claim_id, refuri=uri, classes=["dongbei-claim"],
-                           reftitle=f"Claim {claim_id} in the sources audit")
+    node = nodes.reference(
+        rawtext, claim_id, refuri=uri, classes=["dongbei-claim"], reftitle=f"Claim {claim_id} in the sources audit"
+    )
     return [node], messages
 
 

@@ -152,8 +152,10 @@ def trim_page_assets(app, pagename, templatename, context, doctree) -> None:
 
 # ---- written pages (theme template output) ---------------------------------------------------------
 FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
-SEARCH_INDEX = re.compile(r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|'
-                          r'searchindex\.js)"></script>')
+SEARCH_INDEX = re.compile(
+    r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|'
+    r'searchindex\.js)"></script>'
+)
 HEAD_SCRIPT = re.compile(r"\s*<script\b(?![^>]*data-cfasync)[^>]*>.*?</script>", re.S)
 SCRIPT_PRELOAD = re.compile(r'\s*<link rel="preload" as="script" href="[^"]*" />')
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"

@@ -15,8 +15,27 @@ PURGE_MARK = "/* unused rules removed by helpers.site */\n"
 PURGED_SHEETS = ("styles/pydata-sphinx-theme.css", "sphinx-design.min.css", "mystnb.*.css")
 # Classes that scripts compose at run time (Bootstrap's "bs-tooltip-" + placement, state classes):
 # rules naming them always stay.
-KEEP_PREFIXES = ("bs-", "tooltip", "popover", "show", "fade", "collaps", "modal", "offcanvas", "dropdown",
-                 "active", "disabled", "focus", "hover", "was-", "is-", "pst-", "search", "theme", "sidebar")
+KEEP_PREFIXES = (
+    "bs-",
+    "tooltip",
+    "popover",
+    "show",
+    "fade",
+    "collaps",
+    "modal",
+    "offcanvas",
+    "dropdown",
+    "active",
+    "disabled",
+    "focus",
+    "hover",
+    "was-",
+    "is-",
+    "pst-",
+    "search",
+    "theme",
+    "sidebar",
+)
 CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 CSS_FUNCTIONAL = re.compile(r":(?:not|is|where|has|matches|-webkit-any)\((?:[^()]|\([^()]*\))*\)")
 WORD = re.compile(r"[_a-zA-Z][\w-]*")
@@ -32,7 +51,7 @@ def _split_rules(css: str) -> list[tuple[str, str]]:
         if brace < 0:
             break
         if 0 <= semi < brace and css[i:semi].lstrip().startswith("@"):  # @charset, @import, @layer a;
-            out.append((css[i:semi + 1].strip(), None))
+            out.append((css[i : semi + 1].strip(), None))
             i = semi + 1
             continue
         depth, j, quote = 1, brace + 1, None
@@ -50,7 +69,7 @@ def _split_rules(css: str) -> list[tuple[str, str]]:
             elif c == "}":
                 depth -= 1
             j += 1
-        out.append((css[i:brace].strip(), css[brace + 1:j - 1]))
+        out.append((css[i:brace].strip(), css[brace + 1 : j - 1]))
         i = j
     return out
 
@@ -71,6 +90,7 @@ def _split_selectors(prelude: str) -> list[str]:
 
 def _purge(css: str, used: set[str]) -> str:
     """Drop the style rules whose every selector names a class that no page or script uses."""
+
     def needed(selector: str) -> bool:
         bare = CSS_FUNCTIONAL.sub("", re.sub(r"\[[^\]]*\]", "", selector))
         return all(c in used or c.startswith(KEEP_PREFIXES) for c in CSS_CLASS.findall(bare))

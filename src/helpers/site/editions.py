@@ -70,12 +70,12 @@ def without_solutions(cells: list[dict]) -> list[dict]:
                 if not start:
                     kept += rest
                     break
-                kept, rest, inside = kept + rest[:start.start()], rest[start.start():], True
+                kept, rest, inside = kept + rest[: start.start()], rest[start.start() :], True
             else:
                 end = END.search(rest)
                 if not end:
                     break
-                rest, inside = rest[end.end():], False
+                rest, inside = rest[end.end() :], False
         kept = BLOCK.sub("", kept)
         if kept.strip():
             out.append({**cell, "source": kept.strip("\n") + "\n" if kept.endswith("\n") else kept.strip("\n")})

@@ -14,8 +14,10 @@ from playwright.sync_api import sync_playwright
 
 from helpers.site import browser as check
 
-FOOTER = ('<div style="font-size:8px;width:100%;text-align:center"><span class="title"></span> · page '
-          '<span class="pageNumber"></span> of <span class="totalPages"></span></div>')
+FOOTER = (
+    '<div style="font-size:8px;width:100%;text-align:center"><span class="title"></span> · page '
+    '<span class="pageNumber"></span> of <span class="totalPages"></span></div>'
+)
 
 
 def chapter_pages(site: Path) -> list[str]:
@@ -35,13 +37,23 @@ def print_handouts(site: Path, out: Path) -> list[Path]:
                 page.goto(base + name, wait_until="load")
                 failed = [c["label"] for c in check.chart_report(page) if c["rendered"] != "true"]
                 if failed or page.problems["console"] or page.problems["foreign"]:
-                    raise SystemExit(f"{name}: cannot print: charts {failed}, console {page.problems['console']}, "
-                                     f"foreign requests {page.problems['foreign']}")
+                    raise SystemExit(
+                        f"{name}: cannot print: charts {failed}, console {page.problems['console']}, "
+                        f"foreign requests {page.problems['foreign']}"
+                    )
                 page.emulate_media(media="print")
                 target = out / (Path(name).stem + ".pdf")
-                page.pdf(path=str(target), format="A4", print_background=True, outline=True, tagged=True,
-                         margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
-                         display_header_footer=True, header_template="<span></span>", footer_template=FOOTER)
+                page.pdf(
+                    path=str(target),
+                    format="A4",
+                    print_background=True,
+                    outline=True,
+                    tagged=True,
+                    margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
+                    display_header_footer=True,
+                    header_template="<span></span>",
+                    footer_template=FOOTER,
+                )
                 written.append(target)
         browser.close()
     return written

@@ -36,7 +36,7 @@ def parse_table(text: str) -> list[tuple[str, str, str]] | None:
         return None
     w1, g1, w2, g2 = (len(head.group(i)) for i in range(1, 5))
     rows = []
-    for line in text[head.end():].splitlines():
+    for line in text[head.end() :].splitlines():
         if not line.strip():
             continue
         a, b = w1 + g1, w1 + g1 + w2 + g2
@@ -97,7 +97,7 @@ def source_html(source: str, root: str) -> str:
         if m.group(0) not in series:
             continue
         title, csv = series[m.group(0)]
-        out.append(html.escape(source[last:m.start()]))
+        out.append(html.escape(source[last : m.start()]))
         out.append(f'<a href="{root}{csv}">{html.escape(title)}</a>' if csv else html.escape(title))
         last = m.end()
     out.append(html.escape(source[last:]))
@@ -107,15 +107,20 @@ def source_html(source: str, root: str) -> str:
 def table_html(rows, said: dict[str, str], root: str) -> str:
     body = "".join(
         f"<tr><td>{html.escape(value)}</td><td>{html.escape(said.get(name, '(not in the text)'))}</td>"
-        f"<td>{source_html(source, root)}</td></tr>" for name, value, source in rows)
-    return ('<table class="table dongbei-key-figures"><thead><tr><th>Figure</th><th>Where it appears</th>'
-            f"<th>Source (data)</th></tr></thead><tbody>{body}</tbody></table>")
+        f"<td>{source_html(source, root)}</td></tr>"
+        for name, value, source in rows
+    )
+    return (
+        '<table class="table dongbei-key-figures"><thead><tr><th>Figure</th><th>Where it appears</th>'
+        f"<th>Source (data)</th></tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def readable_key_figures(app, doctree, docname) -> None:
     """``doctree-resolved``: replace each printed Key figures table with the reader's table."""
-    blocks = [n for n in doctree.findall(nodes.literal_block) if "stream" in n.get("classes", [])
-              and parse_table(n.astext())]
+    blocks = [
+        n for n in doctree.findall(nodes.literal_block) if "stream" in n.get("classes", []) and parse_table(n.astext())
+    ]
     if not blocks:
         return
     source = Path(app.env.doc2path(docname))

@@ -13,8 +13,12 @@ MAX_CHARS = 160
 
 def _first_paragraph(doctree) -> str:
     for paragraph in doctree.findall(nodes.paragraph):
-        if any(isinstance(a, (nodes.admonition, nodes.Admonition, nodes.literal_block, nodes.table,
-                              nodes.footer, nodes.citation)) for a in _ancestors(paragraph)):
+        if any(
+            isinstance(
+                a, (nodes.admonition, nodes.Admonition, nodes.literal_block, nodes.table, nodes.footer, nodes.citation)
+            )
+            for a in _ancestors(paragraph)
+        ):
             continue
         text = " ".join(paragraph.astext().split())
         if len(text) >= 40:
@@ -31,7 +35,7 @@ def _ancestors(node):
 def shorten(text: str, limit: int = MAX_CHARS) -> str:
     if len(text) <= limit:
         return text
-    cut = text[:limit - 1].rsplit(" ", 1)[0].rstrip(",;:–—-")
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:–—-")
     return cut + "…"
 
 
@@ -43,4 +47,5 @@ def describe(app, pagename, templatename, context, doctree) -> None:
     text = shorten(" ".join(str(front).split()) if front else _first_paragraph(doctree))
     if text:
         context["metatags"] = context.get("metatags", "") + (
-            f'\n<meta name="description" content="{html.escape(text, quote=True)}" />')
+            f'\n<meta name="description" content="{html.escape(text, quote=True)}" />'
+        )
