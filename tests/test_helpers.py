@@ -230,7 +230,7 @@ def test_every_builder_compiles_with_the_sites_vega_lite():
             [("a", "b")],
             **common,
         ),
-        charts.components_chart(
+        charts.components_by_year_chart(
             pd.DataFrame({"province": ["Jilin"] * 2, "year": [2000, 2001], "a": [1.0, -1.0], "b": [-2.0, 0.5]}),
             parts={"a": "A", "b": "B"},
             y_title="u",
@@ -372,9 +372,9 @@ def test_scenario_chart_binds_two_sliders_and_computes_paths_in_the_browser():
     assert demography.closed_form(5.0, 10.0, 10, 1.5, -4) == pytest.approx(expected)
 
 
-def test_components_chart_needs_its_columns():
+def test_components_by_year_chart_needs_its_columns():
     with pytest.raises(KeyError, match="migration"):
-        charts.components_chart(
+        charts.components_by_year_chart(
             pd.DataFrame({"province": ["Jilin"], "year": [2000], "natural": [1.0]}),
             parts={"natural": "N", "migration": "M"},
             y_title="u",

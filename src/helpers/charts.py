@@ -545,61 +545,6 @@ def concept_map(
     return finish(chart, title=title, description=description, source=source)
 
 
-def components_chart(
-    df: pd.DataFrame,
-    *,
-    parts: dict[str, str],
-    y_title: str,
-    title: str,
-    description: str,
-    source: str,
-    initial: str = "Heilongjiang",
-    label: str = "Province: ",
-    subtitle: str | None = None,
-    data_url: str | None = None,
-) -> alt.Chart:
-    """Bars per year split into named parts (e.g. natural increase and migration), one province at a
-    time chosen from a dropdown (a Vega-Lite parameter: works on the static site).
-
-    ``df`` has province, year and one column per key of ``parts`` (column → legend label).
-    Bars of each part are drawn side by side, so positive and negative parts never hide each other.
-    """
-    missing = {"province", "year", *parts} - set(df.columns)
-    if missing:
-        raise KeyError(f"components_chart needs columns {sorted(missing)}")
-    long = df.melt(id_vars=["province", "year"], value_vars=list(parts), var_name="part", value_name="value").dropna(
-        subset=["value"]
-    )
-    long["part"] = long["part"].map(parts)
-    options = sorted(long["province"].unique())
-    pick = alt.param(
-        name="pick",
-        value=initial if initial in options else options[0],
-        bind=alt.binding_select(options=options, name=label),
-    )
-    palette = [PALETTE[name] for name in CATEGORY_ORDER[:4]]
-    chart = (
-        alt.Chart(long)
-        .transform_filter("datum.province == pick")
-        .mark_bar()
-        .encode(
-            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
-            xOffset=alt.XOffset("part:N", sort=list(parts.values())),
-            y=alt.Y("value:Q", title=y_title),
-            color=alt.Color(
-                "part:N",
-                title=None,
-                sort=list(parts.values()),
-                scale=alt.Scale(domain=list(parts.values()), range=palette[: len(parts)]),
-                legend=alt.Legend(columns=1, labelLimit=0),
-            ),
-            tooltip=["province:N", "year:O", "part:N", alt.Tooltip("value:Q", format=",.1f")],
-        )
-        .add_params(pick)
-    )
-    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
-
-
 def scenario_chart(
     bases: pd.DataFrame,
     *,
@@ -1385,8 +1330,9 @@ def components_by_year_chart(
     subtitle: str | None = None,
     data_url: str | None = None,
 ) -> alt.Chart:
-    """Like :func:`components_chart`, but on a continuous year axis: a year with no figure is an empty
-    slot, so years that are not contiguous are never drawn next to each other as if they were.
+    """Bars per year split into named parts (e.g. natural increase and migration), one province at a time
+    chosen from a dropdown (a Vega-Lite parameter: works on the static site), on a continuous year axis: a
+    year with no figure is an empty slot, so years that are not contiguous are never drawn side by side.
 
     Each part's bar sits in its own fraction of the year's width (x and x2 computed per part).
     """
