@@ -715,3 +715,9 @@ def test_verdict_bars_use_the_theme_palette_worst_first_and_refuse_unknown_verdi
         charts.verdict_bars(tally.assign(verdict="maybe"), groups=["A"], title="t", description="d", source="s")
     with pytest.raises(KeyError, match="claims"):
         charts.verdict_bars(tally.drop(columns="claims"), groups=["A"], title="t", description="d", source="s")
+
+
+def test_earned_or_lost_puts_the_sign_in_words():
+    assert figures.earned_or_lost(4.54) == "earned 4.5%"
+    assert figures.earned_or_lost(-0.6) == "lost 0.6%"
+    assert figures.earned_or_lost(0.0) == "earned 0.0%"

@@ -76,6 +76,12 @@ def ordinal(n: int) -> str:
     return humanize.ordinal(int(n))
 
 
+def earned_or_lost(value: float, fmt: str = "{:.1f}%") -> str:
+    """A return in words for titles and prose: ``earned 4.5%`` for a gain, ``lost 0.6%`` for a loss (never
+    "earned -0.6%")."""
+    return f"{'lost' if value < 0 else 'earned'} {fmt.format(abs(value))}"
+
+
 def state(id: str, value, *, source: str, fmt: str = "{:,.0f}", unit: str = "", note: str = "") -> None:
     """Record a figure and glue its text under ``id`` for ``{glue:text}``; returns nothing, so a cell that
     ends with a call shows no output (the text is in :func:`registered` and the Key figures table).
