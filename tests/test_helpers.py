@@ -721,3 +721,9 @@ def test_earned_or_lost_puts_the_sign_in_words():
     assert figures.earned_or_lost(4.54) == "earned 4.5%"
     assert figures.earned_or_lost(-0.6) == "lost 0.6%"
     assert figures.earned_or_lost(0.0) == "earned 0.0%"
+
+
+def test_change_in_words_puts_the_sign_in_the_verb():
+    assert figures.change_in_words(-16.94, "{:.1f}", "%", up="grew", down="shrank") == "shrank 16.9%"
+    assert figures.change_in_words(5.4, "{:.1f}", "%", up="grew", down="shrank") == "grew 5.4%"
+    assert figures.change_in_words(-150000, "{:,.0f}", "people", down="fell by") == "fell by 150,000 people"

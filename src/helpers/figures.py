@@ -76,10 +76,16 @@ def ordinal(n: int) -> str:
     return humanize.ordinal(int(n))
 
 
+def change_in_words(value: float, fmt: str = "{:,.1f}", unit: str = "", *, up: str = "rose", down: str = "fell") -> str:
+    """A signed change for prose, with the sign in the verb: ``fell 16.9%``, ``rose 5.4%`` (never "changed
+    by -16.9%" or "fell -16.9%"). ``fmt`` and ``unit`` format the size as :func:`format_value` does."""
+    return f"{down if value < 0 else up} {format_value(abs(value), fmt, unit)}"
+
+
 def earned_or_lost(value: float, fmt: str = "{:.1f}%") -> str:
     """A return in words for titles and prose: ``earned 4.5%`` for a gain, ``lost 0.6%`` for a loss (never
     "earned -0.6%")."""
-    return f"{'lost' if value < 0 else 'earned'} {fmt.format(abs(value))}"
+    return change_in_words(value, fmt, up="earned", down="lost")
 
 
 def state(id: str, value, *, source: str, fmt: str = "{:,.0f}", unit: str = "", note: str = "") -> None:
