@@ -22,9 +22,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-from helpers.site import browser as sitecheck
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
@@ -98,14 +95,6 @@ def lab(tmp_path_factory):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = sitecheck.launch(playwright)
-        yield browser
-        browser.close()
 
 
 def _stored_charts(path: Path) -> int:

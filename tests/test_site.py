@@ -20,7 +20,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from helpers.render import chart_html
 from helpers.site import browser as sitecheck
@@ -53,14 +52,6 @@ def build_fixture_book(dest: Path) -> Path:
     if run.returncode != 0:
         raise AssertionError(f"fixture book failed to build:\n{run.stdout[-4000:]}\n{run.stderr[-4000:]}")
     return src / "_build" / "html"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = sitecheck.launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
