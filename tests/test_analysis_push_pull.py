@@ -3,7 +3,14 @@ import pandas as pd
 import pytest
 
 from helpers import data
-from helpers.analysis.push_pull import migration_rates, push_pull_test
+from helpers.analysis.push_pull import (
+    intercensal_rates,
+    migration_rates,
+    push_pull_from_rates,
+    push_pull_test,
+    randomisation_test,
+    revision_rates,
+)
 
 PROVINCES = [f"P{i}" for i in range(12)] + ["Liaoning", "Jilin", "Heilongjiang"]
 
@@ -58,3 +65,89 @@ def test_on_the_book_data_income_pulls_and_the_northeast_loses_more_than_predict
     assert test.simple.n == 31
     assert test.simple.coef["log_income"] > 0 and test.simple.p["log_income"] < 0.05
     assert test.with_group.coef["in_group"] < 0 and test.with_group.p["in_group"] < 0.05
+
+
+def test_randomisation_matches_ols_for_every_group_and_ranks_a_strong_effect_first():
+    from math import comb
+
+    mig, pop, inc = _synthetic(group_effect=-30.0)
+    test = push_pull_test(mig, pop, inc, migration_years=(2010, 2011), income_year=2008)
+    # add noise so that other groups have non-zero coefficients
+    table = test.table.copy()
+    table["migration_rate"] += np.random.default_rng(1).normal(0, 1, len(table))
+    result = randomisation_test(table, ["Liaoning", "Jilin", "Heilongjiang"])
+    assert result.n_groups == comb(len(PROVINCES), 3)
+    assert result.rank == 1 and result.p_lower == pytest.approx(1 / result.n_groups)
+    # the fast coefficient is the OLS coefficient of the dummy, for the observed group and for another one
+    from helpers.stats import regression
+
+    for group in (["Liaoning", "Jilin", "Heilongjiang"], ["P0", "P3", "P7"]):
+        fit = regression(table["migration_rate"], table[["log_income"]].assign(d=table.index.isin(group).astype(int)))
+        assert randomisation_test(table, group).observed == pytest.approx(fit.coef["d"])
+
+
+def test_randomisation_without_an_effect_gives_a_large_p_value():
+    mig, pop, inc = _synthetic(group_effect=0.0)
+    test = push_pull_test(mig, pop, inc, migration_years=(2010, 2011), income_year=2008)
+    table = test.table.copy()
+    table["migration_rate"] += np.random.default_rng(2).normal(0, 1, len(table))
+    result = randomisation_test(table, ["Liaoning", "Jilin", "Heilongjiang"])
+    assert 0.05 < result.p_two_sided <= 1
+    with pytest.raises(ValueError, match="missing"):
+        randomisation_test(table, ["Nowhere"])
+
+
+def test_revision_rates_spread_the_revision_over_the_years_and_adjust_the_test():
+    revised = pd.DataFrame(
+        {
+            "province": ["A", "A", "B", "B", "China", "China"],
+            "year": [2010, 2015] * 3,
+            "value": [1000.0, 950.0, 500.0, 520.0, 1500.0, 1470.0],
+        }
+    )
+    first = pd.DataFrame(
+        {"province": ["A", "B", "China", "C"], "year": [2015] * 4, "value": [1000.0, 500.0, 1500.0, 9.0]}
+    )
+    rates = revision_rates(revised, first, base_year=2010, year=2015)
+    assert list(rates.index) == ["A", "B"]  # China is an aggregate; C has no revised series
+    assert rates["A"] == pytest.approx(1000 * (-50 / 5) / 975)
+    assert rates["B"] == pytest.approx(1000 * (20 / 5) / 510)
+    with pytest.raises(ValueError, match="after the base year"):
+        revision_rates(revised, first, base_year=2015, year=2015)
+    # an adjustment equal to the built-in group effect removes it
+    mig, pop, inc = _synthetic(group_effect=-10.0)
+    adjustment = pd.Series({p: (-10.0 if p in ("Liaoning", "Jilin", "Heilongjiang") else 0.0) for p in PROVINCES})
+    adjusted = push_pull_test(mig, pop, inc, migration_years=(2010, 2011), income_year=2008, adjustment=adjustment)
+    assert adjusted.with_group.coef["in_group"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_intercensal_rates_take_natural_growth_out_of_the_census_change():
+    census = pd.DataFrame(
+        {
+            "province": ["A", "A", "B", "B", "China", "China"],
+            "year": [2010, 2020] * 3,
+            "value": [1000.0, 900.0, 500.0, 600.0, 1500.0, 1500.0],
+        }
+    )
+    natural = pd.DataFrame(
+        {
+            "province": ["A", "A", "B", "China", "China"],
+            "year": [2011, 2014, 2011, 2011, 2014],
+            "value": [2.0, 4.0, 1.0, 3.0, 3.0],
+        }
+    )
+    rates = intercensal_rates(census, natural, start=2010, end=2020, rate_years=(2011, 2014))
+    assert list(rates.index) == ["A"]  # B lacks its 2014 rate; China is an aggregate
+    assert rates["A"] == pytest.approx(1000 * (-100 / 10) / 950 - 3.0)
+    with pytest.raises(ValueError):
+        intercensal_rates(census, natural, start=2020, end=2010, rate_years=(2011,))
+
+
+def test_fitting_given_rates_matches_fitting_the_series():
+    mig, pop, inc = _synthetic(group_effect=-7.0)
+    direct = push_pull_test(mig, pop, inc, migration_years=(2010, 2011), income_year=2008)
+    rates = migration_rates(mig, pop, (2010, 2011))
+    given = push_pull_from_rates(rates, inc, income_year=2008, migration_years=(2010, 2011))
+    assert given.with_group.coef["in_group"] == pytest.approx(direct.with_group.coef["in_group"])
+    with pytest.raises(ValueError, match="before the first migration year"):
+        push_pull_from_rates(rates, inc, income_year=2011, migration_years=(2010, 2011))

@@ -77,9 +77,14 @@ def push_pull_test(
     migration_years: Sequence[int],
     income_year: int,
     group: Sequence[str] = NORTHEAST,
+    adjustment: pd.Series | None = None,
 ) -> PushPullTest:
     """Regress net migration (per 1,000 a year over ``migration_years``) on the log of income in
     ``income_year``, without and with a dummy for ``group``; HC1 standard errors.
+
+    ``adjustment`` (by province, per 1,000 a year), if given, is subtracted from each province's rate
+    and provinces without one are dropped: e.g. :func:`revision_rates`, to take a population
+    back-revision out of the residual.
 
     Raises ``ValueError`` if income is not measured before the first migration year (the point of the
     test is that income comes first) or if a province of ``group`` has no data.
@@ -90,6 +95,28 @@ def push_pull_test(
             f"income ({income_year}) must be measured before the first migration year ({migration_years[0]})"
         )
     rates = migration_rates(migration, population, migration_years)
+    if adjustment is not None:
+        rates = (rates - adjustment).dropna().rename("migration_rate")
+    return push_pull_from_rates(rates, income, income_year=income_year, migration_years=migration_years, group=group)
+
+
+def push_pull_from_rates(
+    rates: pd.Series,
+    income: pd.DataFrame,
+    *,
+    income_year: int,
+    migration_years: Sequence[int],
+    group: Sequence[str] = NORTHEAST,
+) -> PushPullTest:
+    """The two fits of :func:`push_pull_test` on migration rates already computed (per 1,000 a year, by
+    province), e.g. :func:`intercensal_rates`. ``migration_years`` are the years the rates cover;
+    income must be measured before the first of them."""
+    migration_years = tuple(sorted(migration_years))
+    if income_year >= migration_years[0]:
+        raise ValueError(
+            f"income ({income_year}) must be measured before the first migration year ({migration_years[0]})"
+        )
+    rates = rates.rename("migration_rate")
     level = income[(income["year"] == income_year) & ~income["province"].isin(AGGREGATES)]
     level = level.set_index("province")["value"].rename("income")
     if (level <= 0).any():
@@ -109,3 +136,125 @@ def push_pull_test(
         income_year=income_year,
         migration_years=migration_years,
     )
+
+
+def intercensal_rates(
+    census: pd.DataFrame, natural_rate: pd.DataFrame, *, start: int, end: int, rate_years: Sequence[int]
+) -> pd.Series:
+    """Net migration between two censuses, per 1,000 residents a year, by province: the average yearly
+    change of the census count (per 1,000 of the mean of the two counts) minus the mean natural growth
+    rate (‰) of ``rate_years``.
+
+    Two census counts need no yearly population series, so no back-revision enters; the price is that
+    the natural growth of the decade is taken as the mean of the years whose rates are held (an
+    assumption the caller states). Provinces missing a count or a rate are dropped, aggregates too.
+    """
+    if end <= start or not rate_years:
+        raise ValueError("intercensal_rates needs end after start and at least one rate year")
+    counts = census.pivot_table(index="province", columns="year", values="value")
+    rates = natural_rate.pivot_table(index="province", columns="year", values="value")
+    out = {}
+    for province in counts.index:
+        if province in AGGREGATES or province not in rates.index:
+            continue
+        a, b = counts.loc[province].get(start), counts.loc[province].get(end)
+        r = [rates.loc[province].get(y) for y in rate_years]
+        if a is None or b is None or pd.isna(a) or pd.isna(b) or any(v is None or pd.isna(v) for v in r):
+            continue
+        change = 1000 * (b - a) / (end - start) / ((a + b) / 2)
+        out[province] = float(change - np.mean(r))
+    return pd.Series(out, name="migration_rate", dtype="float64").sort_index()
+
+
+def revision_rates(revised: pd.DataFrame, first_published: pd.DataFrame, *, base_year: int, year: int) -> pd.Series:
+    """How much a back-revision of the population adds to each year's change, per 1,000 residents a year.
+
+    After the 2020 census the NBS revised the year-end population of 2011-2019 but not 2010 (a census
+    year). A residual estimate of migration from the revised series therefore carries, in every year
+    between ``base_year`` and ``year``, a share of the revision that was never measured as a move in that
+    year. This returns, by province, ``1000 × (revised − first published at year) ÷ (year − base_year)``
+    divided by the mean revised population of ``base_year`` and ``year``: the revision spread evenly over
+    the years (the even spread is an assumption; how NBS distributed it is not published here).
+
+    Both series are tidy (province, year, value) in the same unit. Provinces without a first-published
+    value for ``year`` or a revised value for both years are dropped; aggregates too. Raises
+    ``ValueError`` if ``year`` is not after ``base_year``.
+    """
+    if year <= base_year:
+        raise ValueError(f"the revised year ({year}) must come after the base year ({base_year})")
+    rev = revised.set_index(["province", "year"])["value"]
+    old = first_published[first_published["year"] == year].set_index("province")["value"]
+    out = {}
+    for province, first in old.items():
+        if province in AGGREGATES or (province, year) not in rev.index or (province, base_year) not in rev.index:
+            continue
+        mean_pop = (rev[(province, year)] + rev[(province, base_year)]) / 2
+        out[province] = float(1000 * (rev[(province, year)] - first) / (year - base_year) / mean_pop)
+    return pd.Series(out, name="revision_rate", dtype="float64").sort_index()
+
+
+@dataclass(frozen=True)
+class Randomisation:
+    """Randomisation inference for a group dummy: the observed coefficient against every other group."""
+
+    observed: float  # the group's coefficient
+    coefficients: np.ndarray  # the coefficient for every group of the same size (the observed one included)
+    p_lower: float  # share of groups whose coefficient is at or below the observed one
+    p_two_sided: float  # share of groups whose |coefficient| is at least the observed |coefficient|
+    rank: int  # 1 = the most negative coefficient of all groups
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.coefficients)
+
+
+def randomisation_test(
+    table: pd.DataFrame,
+    group: Sequence[str],
+    *,
+    outcome: str = "migration_rate",
+    controls: Sequence[str] = ("log_income",),
+) -> Randomisation:
+    """Exact randomisation inference for a dummy on a few of the rows of ``table`` (indexed by province).
+
+    With three treated provinces out of 31, a heteroskedasticity-robust standard error relies on
+    asymptotics that three observations cannot support. Instead, the OLS coefficient of a dummy is
+    computed for *every* set of ``len(group)`` provinces (C(31, 3) = 4,495 sets), with the same
+    ``controls`` and a constant, and the observed group's coefficient is ranked among them. The
+    p-values are the shares of sets at least as extreme (the observed set counts, so p > 0).
+
+    The coefficient of a dummy d after the controls X is (M d)·y ÷ (M d)·(M d), with M the residual
+    maker of [1, X] (Frisch-Waugh-Lovell), so all sets are computed at once.
+    """
+    from itertools import combinations
+
+    group = list(group)
+    rows = table[[outcome, *controls]].dropna()
+    missing = [p for p in group if p not in rows.index]
+    if missing or not group:
+        raise ValueError(f"the group must be non-empty rows of the table; missing: {missing}")
+    names = list(rows.index)
+    n, k = len(names), len(group)
+    x = np.column_stack([np.ones(n), rows[list(controls)].to_numpy(dtype=float)])
+    resid_maker = np.eye(n) - x @ np.linalg.pinv(x)
+    y = resid_maker @ rows[outcome].to_numpy(dtype=float)
+    sets = np.array(list(combinations(range(n), k)))
+    dummies = np.zeros((len(sets), n))
+    np.put_along_axis(dummies, sets, 1.0, axis=1)
+    d = dummies @ resid_maker  # resid_maker is symmetric
+    coefs = (d @ y) / np.einsum("ij,ij->i", d, d)
+    observed_set = tuple(sorted(names.index(p) for p in group))
+    observed = float(coefs[_row_of(sets, observed_set)])
+    tol = 1e-9 * max(1.0, abs(observed))
+    return Randomisation(
+        observed=observed,
+        coefficients=coefs,
+        p_lower=float(np.mean(coefs <= observed + tol)),
+        p_two_sided=float(np.mean(np.abs(coefs) >= abs(observed) - tol)),
+        rank=int(np.sum(coefs < observed - tol)) + 1,
+    )
+
+
+def _row_of(sets: np.ndarray, wanted: tuple[int, ...]) -> int:
+    """Index of the row of ``sets`` equal to ``wanted``."""
+    return int(np.flatnonzero((sets == np.array(wanted)).all(axis=1))[0])
