@@ -151,3 +151,31 @@ def test_fitting_given_rates_matches_fitting_the_series():
     assert given.with_group.coef["in_group"] == pytest.approx(direct.with_group.coef["in_group"])
     with pytest.raises(ValueError, match="before the first migration year"):
         push_pull_from_rates(rates, inc, income_year=2011, migration_years=(2010, 2011))
+
+
+def test_on_the_book_data_the_yearly_gap_is_the_revision_and_the_census_gap_survives_randomisation():
+    population = data.series("population_yearend")
+    income = data.series("gdp_per_capita", vintage="nbs_portal_2021")
+    revision = revision_rates(population, data.series("population_yearend_earlier_vintage"), base_year=2010, year=2015)
+    unrevised = push_pull_test(
+        data.series("population_net_migration_residual"),
+        population,
+        income,
+        migration_years=(2011, 2014),
+        income_year=2010,
+        adjustment=revision,
+    )
+    assert unrevised.with_group.coef["in_group"] > -5  # the yearly gap (about -12) is mostly the revision
+    assert randomisation_test(unrevised.table, ["Liaoning", "Jilin", "Heilongjiang"]).p_lower > 0.1
+    rates = intercensal_rates(
+        data.series("population_census"),
+        data.series("natural_growth_rate"),
+        start=2010,
+        end=2020,
+        rate_years=(2011, 2014),
+    )
+    decade = push_pull_from_rates(rates, income, income_year=2010, migration_years=(2011, 2020))
+    assert decade.simple.n == 31
+    assert randomisation_test(decade.table, ["Liaoning", "Jilin", "Heilongjiang"]).p_lower < 0.01
+    residuals = decade.simple.residuals
+    assert residuals["Jilin"] < 2 * residuals["Liaoning"] and residuals["Heilongjiang"] < 2 * residuals["Liaoning"]
