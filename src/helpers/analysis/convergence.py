@@ -1,0 +1,79 @@
+"""Is a region's relative fall more than convergence? Rich provinces tend to grow more slowly than poor ones,
+so a province that started rich loses relative ground even if nothing is wrong with it. This module sets
+each province's change in relative GDP per person against the line the *other* provinces trace on their
+starting level, and against the provinces that started nearest to it: the part of the fall that the line
+does not predict (the gap) is what a planned-economy legacy, or anything else particular to the region,
+would have to explain.
+
+Changes are in log points (100 × the natural log of end ÷ start), so a fall from 150% to 100% of the
+average and one from 75% to 50% count the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from helpers.stats import line_fit
+
+
+def _levels(relative: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
+    missing = [year for year in (start, end) if year not in relative.index]
+    if missing:
+        raise ValueError(f"no values for {', '.join(map(str, missing))}")
+    both = relative.loc[[start, end]].T.dropna()
+    both.columns = ["start", "end"]
+    if (both <= 0).any().any():
+        raise ValueError("relative levels must be positive to take logs")
+    return both
+
+
+def convergence_gaps(
+    relative: pd.DataFrame, start: int, end: int, group: Sequence[str], exclude: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Each province's change in relative GDP per person, and what convergence predicts for it.
+
+    ``relative`` is wide: one row a year, one column a province (or aggregate), values relative to the
+    average (any positive scale, e.g. per cent). The line of change (log points) on the starting level (log)
+    is fitted over the provinces that are neither in ``group`` nor in ``exclude``; every province (the
+    group included) then gets ``predicted`` (the line at its start) and ``gap`` (actual − predicted, log
+    points). Returns columns ``start``, ``end``, ``change``, ``predicted``, ``gap``, ``fitted_on`` (bool),
+    with the line's ``slope``, ``intercept``, ``n``, ``r`` and ``resid_sd`` (the standard deviation of the
+    fitted provinces' gaps, n − 2 degrees of freedom: how far from the line a province typically lies) in
+    ``.attrs``.
+    Raises ``ValueError`` if a year is missing, a level is not positive, a group member has no values,
+    or fewer than three provinces remain to fit the line.
+    """
+    levels = _levels(relative, start, end)
+    absent = [g for g in group if g not in levels.index]
+    if absent:
+        raise ValueError(f"no values in both years for {', '.join(absent)}")
+    change = 100 * np.log(levels["end"] / levels["start"])
+    log_start = np.log(levels["start"])
+    pool = [p for p in levels.index if p not in set(group) | set(exclude)]
+    fit = line_fit(log_start[pool], change[pool])
+    out = levels.assign(change=change, predicted=fit.predict(log_start))
+    out["gap"] = out["change"] - out["predicted"]
+    out["fitted_on"] = out.index.isin(pool)
+    resid_sd = float(np.sqrt((fit.residuals**2).sum() / (fit.n - 2))) if fit.n > 2 else float("nan")
+    out.attrs.update(slope=fit.slope, intercept=fit.intercept, n=fit.n, r=fit.r, resid_sd=resid_sd)
+    return out
+
+
+def nearest_peers(relative: pd.DataFrame, start: int, end: int, province: str, pool: Sequence[str], k: int = 3):
+    """The ``k`` provinces of ``pool`` whose starting level was closest to ``province``'s (in logs), with
+    each one's change (log points); returns (peers frame sorted by distance, the peers' mean change).
+    Raises ``ValueError`` if ``province`` has no values or the pool holds fewer than ``k`` provinces."""
+    levels = _levels(relative, start, end)
+    if province not in levels.index:
+        raise ValueError(f"no values in both years for {province}")
+    candidates = levels.loc[[p for p in pool if p in levels.index and p != province]]
+    if len(candidates) < k:
+        raise ValueError(f"the pool has {len(candidates)} provinces with values, fewer than {k}")
+    distance = (np.log(candidates["start"]) - np.log(levels.loc[province, "start"])).abs()
+    peers = candidates.assign(
+        change=100 * np.log(candidates["end"] / candidates["start"]), distance=distance
+    ).nsmallest(k, "distance")
+    return peers, float(peers["change"].mean())

@@ -1,0 +1,79 @@
+"""helpers.analysis.convergence on constructed data: a province on the others' convergence line has no gap,
+one that fell further has a negative gap of the size built in, and bad input is refused."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.analysis.convergence import convergence_gaps, nearest_peers
+
+
+def _relative(starts: dict[str, float], slope: float = -0.5, extra: dict[str, float] | None = None):
+    """Relative levels in 2000 and 2010 where change (log points) = slope × 100 × log(start/100) + extra."""
+    extra = extra or {}
+    end = {p: s * np.exp((slope * 100 * np.log(s / 100) + extra.get(p, 0.0)) / 100) for p, s in starts.items()}
+    return pd.DataFrame([starts, end], index=[2000, 2010])
+
+
+STARTS = {"A": 60.0, "B": 80.0, "C": 100.0, "D": 120.0, "E": 150.0, "X": 170.0}
+
+
+def test_a_province_on_the_line_has_no_gap_and_the_slope_is_recovered():
+    gaps = convergence_gaps(_relative(STARTS), 2000, 2010, group=["X"])
+    assert gaps.attrs["slope"] == pytest.approx(-50)
+    assert gaps.attrs["n"] == 5
+    assert gaps["gap"].abs().max() == pytest.approx(0, abs=1e-9)
+    assert not gaps.loc["X", "fitted_on"] and gaps.loc["A", "fitted_on"]
+
+
+def test_a_province_that_fell_further_than_convergence_shows_the_gap_built_in():
+    gaps = convergence_gaps(_relative(STARTS, extra={"X": -20.0}), 2000, 2010, group=["X"])
+    assert gaps.loc["X", "gap"] == pytest.approx(-20)
+    # the others are untouched: the group is left out of the fit
+    assert gaps.drop("X")["gap"].abs().max() == pytest.approx(0, abs=1e-9)
+    assert gaps.attrs["resid_sd"] == pytest.approx(0, abs=1e-9)
+
+
+def test_the_spread_around_the_line_is_the_fitted_provinces_residual_sd():
+    extra = {"A": 3.0, "B": -3.0, "C": 3.0, "D": -3.0, "E": 0.0}
+    gaps = convergence_gaps(_relative(STARTS, extra={**extra, "X": -30.0}), 2000, 2010, group=["X"])
+    fitted = gaps[gaps["fitted_on"]]["gap"]
+    assert gaps.attrs["resid_sd"] == pytest.approx((fitted**2).sum() ** 0.5 / (len(fitted) - 2) ** 0.5)
+    assert gaps.loc["X", "gap"] < -5 * gaps.attrs["resid_sd"]
+
+
+def test_excluded_provinces_do_not_move_the_line():
+    rel = _relative({**STARTS, "M": 300.0}, extra={"M": 80.0})
+    with_m = convergence_gaps(rel, 2000, 2010, group=["X"])
+    without_m = convergence_gaps(rel, 2000, 2010, group=["X"], exclude=["M"])
+    assert without_m.attrs["slope"] == pytest.approx(-50)
+    assert with_m.attrs["slope"] != pytest.approx(-50)
+
+
+def test_nearest_peers_are_the_closest_starts_in_logs():
+    rel = _relative(STARTS, extra={"E": -10.0, "D": -10.0})
+    peers, mean_change = nearest_peers(rel, 2000, 2010, "X", pool=["A", "B", "C", "D", "E"], k=2)
+    assert list(peers.index) == ["E", "D"]
+    assert mean_change == pytest.approx(peers["change"].mean())
+    assert mean_change < 0
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda rel: convergence_gaps(rel, 1999, 2010, group=["X"]), "no values for 1999"),
+        (lambda rel: convergence_gaps(rel, 2000, 2010, group=["Z"]), "no values in both years for Z"),
+        (lambda rel: convergence_gaps(rel, 2000, 2010, group=["A", "B", "C", "D"]), "at least three"),
+        (lambda rel: nearest_peers(rel, 2000, 2010, "X", pool=["A"], k=2), "fewer than 2"),
+    ],
+)
+def test_bad_input_is_refused(call, message):
+    with pytest.raises(ValueError, match=message):
+        call(_relative(STARTS))
+
+
+def test_non_positive_levels_are_refused():
+    rel = _relative(STARTS)
+    rel.loc[2010, "A"] = 0.0
+    with pytest.raises(ValueError, match="positive"):
+        convergence_gaps(rel, 2000, 2010, group=["X"])
