@@ -13,11 +13,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import data, formulas
+from helpers import data, formulas, regions
 
 PACKAGE = data.package()
 SERIES = [r["name"] for r in PACKAGE["resources"] if r.get("dongbei", {}).get("kind") == "series"]
 RESOURCES = [r["name"] for r in PACKAGE["resources"]]
+AREAS_KEY = {"fields": ["province"], "reference": {"resource": "areas", "fields": ["area"]}}
 
 
 def rewrite(path: Path, edit) -> None:
@@ -53,7 +54,8 @@ def test_series_schema_is_complete(name):
         assert fields["vintage"]["constraints"]["enum"] == list(res["dongbei"]["vintages"])
     assert list(fields) == expected
     assert fields["unit"]["constraints"]["enum"] == [res["dongbei"]["unit"]]
-    assert set(fields["province"]["constraints"]["enum"]) == set(data.provinces()["province"]) | {"China"}
+    assert "enum" not in fields["province"]["constraints"]  # the names are in areas.csv, not copied here
+    assert AREAS_KEY in res["schema"]["foreignKeys"]
     assert res["schema"]["primaryKey"] == ["province", "year"]
     assert res["schema"]["foreignKeys"][0]["reference"] == {"resource": "sources", "fields": ["source_id"]}
     assert res.get("title") and res.get("description")
@@ -244,7 +246,11 @@ def corrupt(data_copy: Path, name: str, column: str, value: str, line: int = 2) 
     [
         ("value", "12,5", r"line 3, column 'value'.*type-error.*'12,5'"),
         ("year", "1990.5", r"line 3, column 'year'.*type-error"),
-        ("province", "Manchuria", r"line 3, column 'province'.*constraint-error.*'Manchuria'"),
+        (
+            "province",
+            "Manchuria",
+            r"line 3, column 'province': foreign-key.*\"Manchuria\" not found in the lookup table \"areas\"",
+        ),
         ("source_id", "", r"line 3, column 'source_id'.*(constraint|required)"),
         ("source_id", "no_such_source", r"line 3.*foreign-key"),
         ("unit", "yuan", r"line 3, column 'unit'.*constraint-error.*'yuan'"),
@@ -729,3 +735,65 @@ def test_computed_per_capita_is_labelled_with_the_edition_it_uses():
     frame = data.series("gdp_per_capita_computed")
     gdp = data.series("gdp_nominal").query("vintage == 'nbs_portal_2025'")
     assert set(frame["year"]) <= set(gdp["year"]) and (frame["vintage"] == "nbs_portal_2025").all()
+
+
+# ---- areas: province names as a foreign key -----------------------------------------------------
+
+
+def test_areas_are_the_31_provinces_and_the_national_figure_and_no_aggregate():
+    areas = data.areas()
+    provinces = data.provinces()
+    assert set(areas.loc[areas["kind"] == "province", "area"]) == set(provinces["province"])
+    assert list(areas.loc[areas["kind"] == "national", "area"]) == [regions.NATIONAL]
+    # Sums the book computes (Northeast, 31 provinces) exist only in derived series: no file may hold them.
+    assert not set(regions.AGGREGATES) - {regions.NATIONAL} & set(areas["area"])
+
+
+@pytest.mark.parametrize("name", [r["name"] for r in PACKAGE["resources"] if r["name"] != "areas"])
+def test_every_province_column_points_to_the_areas_table(name):
+    res = next(r for r in PACKAGE["resources"] if r["name"] == name)
+    if "province" not in {f["name"] for f in res["schema"]["fields"]}:
+        pytest.skip("no province column")
+    assert AREAS_KEY in res["schema"].get("foreignKeys", [])
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "bad"),
+    [("gdp_nominal", 10, "Heilongjang"), ("population_yearend", 3, "Northeast"), ("provinces", 2, "Peking")],
+)
+def test_a_misspelt_or_aggregate_province_fails_with_file_line_and_column(data_copy, name, line, bad):
+    path = data_copy / f"{name}.csv"
+
+    def edit(rows):
+        rows[line - 1][rows[0].index("province")] = bad
+
+    rewrite(path, edit)
+    with pytest.raises(data.DataError) as caught:
+        data.validate(name, data_copy)
+    message = str(caught.value)
+    assert f"{name}.csv, line {line}, column 'province': foreign-key" in message
+    assert bad in message and '"areas"' in message
+
+
+def test_a_bad_areas_table_is_reported_as_itself_not_as_the_series_that_points_to_it(data_copy):
+    rewrite(data_copy / "areas.csv", lambda rows: rows[1].__setitem__(1, "prefecture"))
+    with pytest.raises(data.DataError, match=r"areas\.csv, line 2, column 'kind'"):
+        data.series("gdp_nominal", data_copy)
+
+
+# ---- timeline sources: any reference in the bibliography -----------------------------------------
+
+
+def test_every_timeline_source_is_a_key_of_the_bibliography():
+    keys = data.timeline_sources()
+    assert keys and set(data.timeline()["source"]) <= keys
+    assert {"govcn2016rustbelt", "tibetol2018symposium"} <= set(data.timeline()["source"])
+
+
+def test_a_timeline_source_missing_from_the_bibliography_is_refused(data_copy, tmp_path):
+    bib = tmp_path / "references.bib"
+    bib.write_text(data.BIBLIOGRAPHY.read_text(encoding="utf-8").replace("@misc{govcn2016rustbelt,", "@misc{x,"))
+    with pytest.raises(data.DataError, match=r"timeline\.csv, column 'source'.*line \d+: 'govcn2016rustbelt'"):
+        data.timeline(data_copy, bibliography=bib)
+    # Without a bibliography (data installed without the book) there is nothing to check against.
+    assert len(data.timeline(data_copy, bibliography=tmp_path / "absent.bib")) == len(data.timeline(data_copy))

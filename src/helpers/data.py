@@ -1,7 +1,8 @@
 """The one way the book reads its data.
 
 Every table in ``data/`` is described in ``data/datapackage.json`` (fields, types, units,
-constraints, primary keys, and a foreign key from every ``source_id`` to ``sources.csv``). A table is
+constraints, primary keys, a foreign key from every ``source_id`` to ``sources.csv`` and from every
+``province`` to ``areas.csv``: the 31 provinces and ``China``). A table is
 validated with Frictionless before any notebook sees it; on bad input one :class:`DataError` names
 the file, the line and the column of each problem. Nothing is coerced silently.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,6 +33,7 @@ __all__ = [
     "NORTHEAST",
     "DataError",
     "Derived",
+    "areas",
     "claims",
     "coverage",
     "csv_url",
@@ -44,6 +47,7 @@ __all__ = [
     "sources",
     "status_counts",
     "timeline",
+    "timeline_sources",
     "validate",
     "vintage_break",
     "vintage_table",
@@ -127,6 +131,8 @@ def _describe(error, path: Path) -> str:
         where.append(f"line {error.row_number}")
     if getattr(error, "field_name", None):
         where.append(f"column {error.field_name!r}")
+    elif getattr(error, "field_names", None):  # a foreign key: the columns that point to another table
+        where.append("column " + ", ".join(repr(name) for name in error.field_names))
     elif getattr(error, "label", None):
         where.append(f"column {error.label!r}")  # an extra or misnamed header cell
     elif getattr(error, "field_number", None):
@@ -215,6 +221,12 @@ def provinces(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     return frame
 
 
+def areas(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The names a ``province`` column may hold: the 31 provinces (kind ``province``) and ``China`` (kind
+    ``national``). Every table with a ``province`` column points here with a foreign key."""
+    return _read("areas", _dir(data_dir))
+
+
 def sources(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """The sources list every ``source_id`` points to."""
     return _read("sources", _dir(data_dir))
@@ -228,14 +240,37 @@ def claims(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     return _read("claims", _dir(data_dir))
 
 
-def timeline(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Dated events from 1858 to 2024, each with its source document and claim ids (validated)."""
+BIBLIOGRAPHY = REPO_DIR / "references.bib"
+_BIB_KEY = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
+
+
+def timeline_sources(bibliography: str | os.PathLike = BIBLIOGRAPHY) -> set[str] | None:
+    """The citation keys a timeline event may name as its ``source``: every key in the book's BibTeX file
+    (what the timeline page's ``{cite}`` role looks up). ``None`` where there is no bibliography (a copy of
+    the data installed without the book), and then nothing is checked."""
+    path = Path(bibliography)
+    return set(_BIB_KEY.findall(path.read_text(encoding="utf-8"))) if path.exists() else None
+
+
+def timeline(
+    data_dir: str | os.PathLike | None = None, *, bibliography: str | os.PathLike = BIBLIOGRAPHY
+) -> pd.DataFrame:
+    """Dated events from 1858 to 2024, each with the reference that reports it (a key in
+    ``references.bib``) and claim ids (validated)."""
     frame = _read("timeline", _dir(data_dir))
     bad = frame[frame["end"] < frame["start"]]
     if not bad.empty:
         line = int(bad.index[0]) + 2
         raise DataError(
             f"timeline.csv, line {line}: 'end' ({bad['end'].iloc[0]}) is before 'start' ({bad['start'].iloc[0]})"
+        )
+    keys = timeline_sources(bibliography)
+    unknown = frame[~frame["source"].isin(keys)] if keys is not None else frame.iloc[:0]
+    if not unknown.empty:
+        lines = [f"line {i + 2}: {s!r}" for i, s in unknown["source"].items()]
+        raise DataError(
+            f"timeline.csv, column 'source': {len(lines)} key(s) not in {Path(bibliography).name} "
+            f"(add the reference there first): " + "; ".join(lines)
         )
     return frame
 

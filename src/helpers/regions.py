@@ -1,7 +1,10 @@
 """Regions, labels and unit factors: the constants every module shares (no other module defines them).
 
 The 31 provinces themselves, with their codes and names, are the table ``data/provinces.csv``
-(``helpers.data.provinces()``); here are the names the code needs to know by heart.
+(``helpers.data.provinces()``); the names a published file may put in its ``province`` column are those
+31 and :data:`NATIONAL`, listed in ``data/areas.csv`` (``helpers.data.areas()``), which every such column
+points to with a foreign key. The other :data:`AGGREGATES` are sums the book computes (derived series),
+never stored. Here are the names the code needs to know by heart.
 """
 
 from __future__ import annotations

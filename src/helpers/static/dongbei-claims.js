@@ -1,6 +1,7 @@
 // Filters for the sources-audit table (appendix/claims): free text plus verdict, document and theme.
 // The table is plain HTML written by helpers.tables.claims_html; without JavaScript it is simply the
-// full table. Filter state is kept in the URL hash (#claim-... still jumps to a row).
+// full table. Filter state lives only in the controls and is not kept in the URL: a reload, or a link to
+// #claim-..., opens the page with every row shown.
 const box = document.querySelector("div.dongbei-claims");
 if (box) {
   const table = box.querySelector("table");
