@@ -133,3 +133,58 @@ def test_charts_of_a_fit_carry_a_dropdown_and_metadata():
         charts.placebo_chart(
             gaps.drop(columns="segment"), events, y_title="g", title="t", description="d", source="s", treated_label="T"
         )
+
+
+def test_p_against_counts_the_treated_unit_once():
+    assert sc.p_against(-10.0, [1.0, -2.0, 3.0]) == pytest.approx(1 / 4)
+    assert sc.p_against(-2.0, [1.0, -2.0, 3.0]) == pytest.approx(3 / 4)  # |−2| and |3| are as extreme
+    assert sc.p_against(2.0, [1.0, 5.0, 3.0], absolute=False) == pytest.approx(3 / 4)
+    assert sc.p_against(-2.0, [1.0, 5.0], absolute=False) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="no placebo"):
+        sc.p_against(1.0, [np.nan])
+
+
+def test_aggregate_placebos_exclude_their_members_and_rank_a_true_effect():
+    donors = [f"D{i}" for i in range(8)]
+    outcomes = panel(effect=-40.0)
+    window = sc.Window("post", 2003, 2020)
+    table = sc.aggregate_placebos(outcomes, donors, PRE, [window], size=3)
+    assert len(table) == 56  # 8 choose 3
+    assert {"members", "pre_rmse", "effect_post", "ratio_post"} <= set(table.columns)
+    # an aggregate of donors has no effect of its own: the treated unit's large effect stands out
+    effect = sc.fit(outcomes, "T", donors, PRE).effect(window)
+    assert sc.p_against(effect, table["effect_post"]) == pytest.approx(1 / 57)
+    # a member is never a donor to its own aggregate: an aggregate of D0, D1, D2 fit with them would be exact
+    row = table.set_index("members").loc["D0 + D1 + D2"]
+    assert row["pre_rmse"] > 1e-3
+    with pytest.raises(ValueError, match="size"):
+        sc.aggregate_placebos(outcomes, donors, PRE, [window], size=7)
+
+
+def test_aggregates_are_smoother_than_single_placebos():
+    """Independent random walks: an average of three moves less than one, so its gaps are smaller."""
+    donors = [f"D{i}" for i in range(8)]
+    outcomes = panel(seed=3, effect=0.0)
+    window = sc.Window("post", 2003, 2020)
+    singles, _ = sc.placebo_test(outcomes, "D0", donors[1:], PRE, [window])
+    aggregates = sc.aggregate_placebos(outcomes, donors, PRE, [window], size=3)
+    assert aggregates["effect_post"].abs().median() < singles.table["effect_post"].abs().median()
+
+
+def test_sensitivity_reports_each_specification_with_its_own_pool():
+    donors = tuple(f"D{i}" for i in range(8))
+    outcomes = panel(effect=-40.0)
+    windows = (sc.Window("post", 2003, 2020),)
+    specs = [
+        sc.Specification("all donors", outcomes, donors, PRE, windows),
+        sc.Specification("no D0", outcomes, donors[1:], PRE, windows),
+        sc.Specification("short fit", outcomes, donors, (1995, 2002), windows),
+    ]
+    table = sc.sensitivity("T", specs)
+    assert table["specification"].tolist() == ["all donors", "no D0", "short fit"]
+    assert table["donors"].tolist() == [8, 7, 8]
+    assert "D0" not in table.loc[1, "weights"] and "D0 0.60" in table.loc[0, "weights"]
+    assert table.loc[0, "effect_post"] == pytest.approx(EFFECT * 8, abs=0.1)
+    assert table.loc[0, "p_post"] == pytest.approx(1 / 9) and table.loc[0, "p_ratio_post"] == pytest.approx(1 / 9)
+    assert table.loc[2, "pre_period"] == "1995–2002"
+    assert (table["ratio_post"] > 1).all()
