@@ -277,7 +277,13 @@ def test_every_builder_compiles_with_the_sites_vega_lite():
         ),
         charts.projection_band_chart(
             pd.DataFrame(
-                {"province": ["Jilin"] * 2, "year": [2020, 2021], "low": [100, 97], "high": [100, 99], "central": [100, 98]}
+                {
+                    "province": ["Jilin"] * 2,
+                    "year": [2020, 2021],
+                    "low": [100, 97],
+                    "high": [100, 99],
+                    "central": [100, 98],
+                }
             ),
             y_title="i",
             **common,
