@@ -70,3 +70,51 @@ def test_scenarios_order_by_migration():
     assert last["The 2010s outflow"] < last["Half the 2010s outflow"] < last["No migration"] < 100
     with pytest.raises(KeyError):
         pj.book_base("Atlantis")
+
+
+def test_mortality_change_lowers_deaths_over_time_and_zero_keeps_the_old_path():
+    ages = pj.spread_groups(pj.census_groups(1e6, 11, 65, 24, 16))
+    level = pj.calibrate_mortality(ages, 9.0)
+    flat = pj.project(ages, years=10, tfr=0.8, mortality_level=level)
+    same = pj.project(ages, years=10, tfr=0.8, mortality_level=level, mortality_change=0.0)
+    assert flat["population"].tolist() == pytest.approx(same["population"].tolist())
+    falling = pj.project(ages, years=10, tfr=0.8, mortality_level=level, mortality_change=-0.02)
+    assert falling.loc[0, "deaths"] == pytest.approx(flat.loc[0, "deaths"])  # year 0: the calibrated level
+    assert falling.loc[10, "population"] > flat.loc[10, "population"]
+    # one step by hand: the level in year 1 is level * 0.98
+    one = pj.project(ages, years=1, tfr=0, mortality_level=level, mortality_change=-0.02)
+    survivors = (ages * (1 - pj.gompertz(level))).sum()
+    assert one.loc[1, "population"] == pytest.approx(survivors)
+    assert one.loc[1, "deaths"] < flat.loc[1, "deaths"]
+    with pytest.raises(ValueError, match="above -1"):
+        pj.project(ages, years=1, tfr=1, mortality_level=level, mortality_change=-1)
+
+
+def test_grid_and_band_cover_every_combination_and_order_the_range():
+    ages = pj.spread_groups(pj.census_groups(1000.0, 10, 60, 30, 20))
+    base = {
+        "province": "P",
+        "census_year": 2020,
+        "population": 1000.0,
+        "ages": ages,
+        "mortality_level": pj.calibrate_mortality(ages, 10.0),
+        "migration_per_1000": -5.0,
+    }
+    paths = pj.grid(
+        base,
+        end=2030,
+        tfrs={"low": 0.6, "high": 1.3},
+        mortality_changes={"constant": 0.0, "improving": -0.01},
+        migration_shares={"none": 0.0, "outflow": 1.0},
+    )
+    assert len(paths) == 2 * 2 * 2 * 11
+    last = paths[paths["year"] == 2030].set_index(["fertility", "mortality", "migration"])["index"]
+    assert last[("high", "improving", "none")] == last.max()
+    assert last[("low", "constant", "outflow")] == last.min()
+    b = pj.band(paths, {"fertility": "low", "mortality": "constant", "migration": "none"})
+    row = b[b["year"] == 2030].iloc[0]
+    assert row["low"] == pytest.approx(last.min()) and row["high"] == pytest.approx(last.max())
+    assert row["low"] < row["central"] < row["high"]
+    assert b[b["year"] == 2020][["low", "central", "high"]].iloc[0].tolist() == pytest.approx([100, 100, 100])
+    with pytest.raises(KeyError, match="no path"):
+        pj.band(paths, {"fertility": "mid", "mortality": "constant", "migration": "none"})

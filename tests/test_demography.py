@@ -80,3 +80,29 @@ def test_closed_form_matches_the_year_by_year_projection(fertility, migration):
     expected = 100 * path["population"] / 2000.0
     got = [demography.closed_form(4.0, 9.0, t, fertility, migration) for t in range(len(path))]
     assert got == pytest.approx(expected.tolist())
+
+
+def test_natural_decrease_onset_separates_first_dip_from_lasting_decrease():
+    rates = pd.DataFrame(
+        [
+            ("A", 2010, 0.5),
+            ("A", 2011, -0.3),
+            ("A", 2014, 0.2),
+            ("A", 2015, -0.4),
+            ("A", 2018, -1.0),
+            ("B", 2014, 0.9),
+            ("B", 2015, -0.6),
+            ("C", 2015, 0.1),
+            ("D", 2012, -0.1),
+            ("D", 2013, -0.2),
+        ],
+        columns=["province", "year", "value"],
+    )
+    out = demography.natural_decrease_onset(rates, ["A", "B", "C", "D"]).set_index("province")
+    assert out.loc["A", "first_negative"] == 2011 and out.loc["A", "negative_since"] == 2015
+    assert out.loc["A", "last_positive"] == 2014 and out.loc["A", "gaps"] == [2012, 2013, 2016, 2017]
+    assert out.loc["B", "first_negative"] == 2015 and out.loc["B", "negative_since"] == 2015
+    assert out.loc["C", "first_negative"] is None and out.loc["C", "negative_since"] is None
+    assert out.loc["D", "negative_since"] == 2012 and out.loc["D", "last_positive"] is None
+    with pytest.raises(KeyError):
+        demography.natural_decrease_onset(rates, ["Atlantis"])

@@ -275,6 +275,19 @@ def test_every_builder_compiles_with_the_sites_vega_lite():
         charts.events_chart(
             small_series(), pd.DataFrame({"start": [2000, 1990], "label": ["plan", "too early"]}), y_title="u", **common
         ),
+        charts.projection_band_chart(
+            pd.DataFrame(
+                {
+                    "province": ["Jilin"] * 2,
+                    "year": [2020, 2021],
+                    "low": [100, 97],
+                    "high": [100, 99],
+                    "central": [100, 98],
+                }
+            ),
+            y_title="i",
+            **common,
+        ),
     ]
     for chart in specs:
         svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=vegalite_version())

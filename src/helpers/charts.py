@@ -1666,3 +1666,39 @@ def grouped_bars(
         .properties(height=max(200, 15 * len(categories) * len(groups)))
     )
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
+
+
+def projection_band_chart(
+    df: pd.DataFrame,
+    *,
+    y_title: str,
+    title: str,
+    description: str,
+    source: str,
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.LayerChart:
+    """A shaded range (columns ``low``, ``high``) and a central line (``central``) over ``year`` for each
+    ``province``, in the house province colours: a projection with the spread of its stated assumptions."""
+    missing = {"province", "year", "low", "high", "central"} - set(df.columns)
+    if missing:
+        raise KeyError(f"projection_band_chart needs columns {sorted(missing)}")
+    provinces = list(dict.fromkeys(df["province"]))
+    color = alt.Color(
+        "province:N", title=None, scale=alt.Scale(domain=provinces, range=[HIGHLIGHT.get(p, OTHER) for p in provinces])
+    )
+    base = alt.Chart(df).encode(x=year_x())
+    area = base.mark_area(opacity=0.18).encode(y=alt.Y("low:Q", title=y_title), y2="high:Q", color=color)
+    line = base.mark_line(strokeWidth=2).encode(
+        y="central:Q",
+        color=color,
+        tooltip=[
+            "province:N",
+            alt.Tooltip("year:Q", format="d"),
+            alt.Tooltip("central:Q", format=".1f", title="central"),
+            alt.Tooltip("low:Q", format=".1f", title="lowest"),
+            alt.Tooltip("high:Q", format=".1f", title="highest"),
+        ],
+    )
+    chart = alt.layer(area, line).properties(height=300)
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)

@@ -176,3 +176,44 @@ def longest_spans(population: pd.DataFrame, natural_rate: pd.DataFrame, areas: I
         rows.append(row[row["province"] == area])
     out = pd.concat(rows, ignore_index=True)
     return out.assign(migration_share=100 * out["migration"] / out["change"])
+
+
+def natural_decrease_onset(natural_rate: pd.DataFrame, areas: Iterable[str]) -> pd.DataFrame:
+    """When births minus deaths turned negative, per area, from a tidy rate table (province, year, value).
+
+    For each area: ``first_negative`` (the first year held with a negative rate), ``negative_since`` (the
+    first year of the final run of held years that are all negative; missing if the latest rate held is
+    not negative), ``last_positive`` (the latest year held with a rate of 0 or more, if any), ``years_held``
+    and ``gaps`` (years missing between the first negative year and the last year held). Years without a
+    published rate are not guessed: a run "since" a year is a run over the years held."""
+    rows = []
+    for area in areas:
+        rates = natural_rate[natural_rate["province"] == area].set_index("year")["value"].sort_index().dropna()
+        if rates.empty:
+            raise KeyError(f"no natural growth rate for {area}")
+        negative = rates[rates < 0]
+        non_negative = rates[rates >= 0]
+        first_negative = int(negative.index.min()) if len(negative) else None
+        last_positive = int(non_negative.index.max()) if len(non_negative) else None
+        if rates.iloc[-1] >= 0:
+            since = None
+        elif last_positive is None:
+            since = first_negative
+        else:
+            since = int(negative.index[negative.index > last_positive].min())
+        gaps = (
+            sorted(set(range(first_negative, int(rates.index.max()) + 1)) - set(rates.index))
+            if first_negative is not None
+            else []
+        )
+        rows.append(
+            {
+                "province": area,
+                "first_negative": first_negative,
+                "negative_since": since,
+                "last_positive": last_positive,
+                "years_held": len(rates),
+                "gaps": gaps,
+            }
+        )
+    return pd.DataFrame(rows, dtype=object)  # object: a year that never came stays None, not NaN

@@ -118,20 +118,25 @@ def project(
     slope: float = GOMPERTZ_SLOPE,
     female_share: float = 0.5,
     start: int = 0,
+    mortality_change: float = 0.0,
 ) -> pd.DataFrame:
     """Carry the population forward ``years`` years. Returns one row per year (start..start+years) with
-    the total, births, deaths and the counts aged 0-14, 15-64 and 65+ (same unit as ``ages``)."""
+    the total, births, deaths and the counts aged 0-14, 15-64 and 65+ (same unit as ``ages``).
+    ``mortality_change`` is the yearly proportional change of the Gompertz level (-0.01: death rates at
+    every age fall 1% a year; 0, the default: held constant)."""
     if years < 0:
         raise ValueError("years must be 0 or more")
     if tfr < 0 or mortality_level < 0:
         raise ValueError("tfr and mortality_level must not be negative")
-    q = gompertz(mortality_level, slope, len(ages))
+    if mortality_change <= -1:
+        raise ValueError("mortality_change must be above -1 (a fall of less than 100% a year)")
     lo, hi = MIGRANT_AGES
     per_age_migrants = np.zeros(len(ages))
     per_age_migrants[lo : hi + 1] = migrants / (hi - lo + 1)
     pop = np.asarray(ages, dtype=float).copy()
     rows = []
     for t in range(years + 1):
+        q = gompertz(mortality_level * (1 + mortality_change) ** t, slope, len(ages))
         b, deaths = births(pop, tfr, female_share), float((pop * q).sum())
         rows.append(
             {
@@ -228,3 +233,59 @@ def scenarios(
             path.assign(scenario=name, province=base["province"], index=100 * path["population"] / base["population"])
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def grid(
+    base: dict,
+    *,
+    end: int,
+    tfrs: Mapping[str, float],
+    mortality_changes: Mapping[str, float],
+    migration_shares: Mapping[str, float],
+) -> pd.DataFrame:
+    """Project ``base`` (from :func:`book_base`) to ``end`` under every combination of the named
+    assumptions: total fertility rates, yearly changes of mortality (see :func:`project`) and migration as
+    a multiple of the base's mean migration rate. Long format: fertility, mortality, migration (the
+    names), year, population, share_65plus, index (census year = 100), province."""
+    frames = []
+    for f_name, tfr in tfrs.items():
+        for m_name, change in mortality_changes.items():
+            for g_name, share in migration_shares.items():
+                path = project(
+                    base["ages"],
+                    years=end - base["census_year"],
+                    tfr=tfr,
+                    mortality_level=base["mortality_level"],
+                    migrants=share * base["migration_per_1000"] / 1000 * base["population"],
+                    start=base["census_year"],
+                    mortality_change=change,
+                )
+                frames.append(
+                    path.assign(
+                        fertility=f_name,
+                        mortality=m_name,
+                        migration=g_name,
+                        province=base["province"],
+                        index=100 * path["population"] / base["population"],
+                    )
+                )
+    return pd.concat(frames, ignore_index=True)
+
+
+def band(paths: pd.DataFrame, central: Mapping[str, str], by: tuple[str, ...] = ("province", "year")) -> pd.DataFrame:
+    """The range of ``index`` across the assumptions in ``paths`` (from :func:`grid`), per ``by``: columns
+    low, high and central (the path whose fertility, mortality and migration names are ``central``)."""
+    missing = {"fertility", "mortality", "migration"} - set(central)
+    if missing:
+        raise KeyError(f"central needs a name for {sorted(missing)}")
+    keys = list(by)
+    is_central = (
+        (paths["fertility"] == central["fertility"])
+        & (paths["mortality"] == central["mortality"])
+        & (paths["migration"] == central["migration"])
+    )
+    if not is_central.any():
+        raise KeyError(f"no path with the central assumptions {dict(central)}")
+    out = paths.groupby(keys)["index"].agg(low="min", high="max").reset_index()
+    mid = paths[is_central].groupby(keys)["index"].mean().rename("central").reset_index()
+    return out.merge(mid, on=keys, how="left")
