@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.analysis.influence import influence_table, refit_without
+from helpers.analysis.influence import correlation_interval, influence_table, leave_one_out_intervals, refit_without
 
 
 def _data(outlier=True):
@@ -39,3 +39,32 @@ def test_bad_names_and_too_few_rows_are_refused():
         refit_without(y, x, ["Atlantis"])
     with pytest.raises(ValueError):
         influence_table(y.iloc[:4], x.iloc[:4])
+
+
+def test_a_point_off_the_line_falls_outside_its_leave_one_out_interval_and_others_do_not():
+    y, x = _data(outlier=False)
+    y.loc["p5"] = y.loc["p5"] - 3.0  # thirty noise standard deviations below the plane
+    table = leave_one_out_intervals(y, x, ["p5", "p6"])
+    assert bool(table.loc["p5", "outside"]) and table.loc["p5", "shortfall"] == pytest.approx(3.0, abs=0.3)
+    assert not bool(table.loc["p6", "outside"])
+    assert (table["lower"] < table["predicted"]).all() and (table["predicted"] < table["upper"]).all()
+    # a wider level gives a wider interval
+    wide = leave_one_out_intervals(y, x, ["p6"], level=0.99)
+    assert wide.loc["p6", "upper"] - wide.loc["p6", "lower"] > table.loc["p6", "upper"] - table.loc["p6", "lower"]
+    with pytest.raises(KeyError, match="Atlantis"):
+        leave_one_out_intervals(y, x, ["Atlantis"])
+
+
+def test_fisher_interval_matches_the_formula_and_contains_r():
+    rng = np.random.default_rng(1)
+    a = pd.Series(rng.normal(size=12))
+    b = pd.Series(0.5 * a + rng.normal(size=12))
+    out = correlation_interval(a, b)
+    r = a.corr(b)
+    half = 1.959963984540054 / np.sqrt(9)
+    assert out["n"] == 12 and out["r"] == pytest.approx(r)
+    assert out["lower"] == pytest.approx(np.tanh(np.arctanh(r) - half))
+    assert out["upper"] == pytest.approx(np.tanh(np.arctanh(r) + half))
+    assert out["lower"] < r < out["upper"]
+    with pytest.raises(ValueError):
+        correlation_interval(a.iloc[:3], b.iloc[:3])
