@@ -740,3 +740,10 @@ def test_change_in_words_puts_the_sign_in_the_verb():
     assert figures.change_in_words(-16.94, "{:.1f}", "%", up="grew", down="shrank") == "shrank 16.9%"
     assert figures.change_in_words(5.4, "{:.1f}", "%", up="grew", down="shrank") == "grew 5.4%"
     assert figures.change_in_words(-150000, "{:,.0f}", "people", down="fell by") == "fell by 150,000 people"
+
+
+def test_format_value_puts_one_space_before_a_word_unit_however_it_is_written():
+    assert figures.format_value(26, "{:,.0f}", " points") == "26 points"
+    assert figures.format_value(26, "{:,.0f}", "points") == "26 points"
+    assert figures.format_value(2.5, "{:,.1f}", "%") == "2.5%"
+    assert figures.format_value(1.2, "{:,.1f}", " ‰ ") == "1.2‰"

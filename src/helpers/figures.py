@@ -66,6 +66,7 @@ _FIGURES: dict[str, Figure] = {}
 def format_value(value, fmt: str = "{:,.0f}", unit: str = "") -> str:
     """Format a number for prose: ``fmt`` applied to the value, then the unit (no space before %)."""
     text = fmt.format(value)
+    unit = unit.strip()  # " points" and "points" read the same: never a double space
     if unit:
         text += unit if unit in {"%", "‰"} else f" {unit}"
     return text
