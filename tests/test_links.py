@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import ipaddress
+import json
 import re
 import shutil
 from pathlib import Path
@@ -95,6 +96,51 @@ def problems(sources: Path = SOURCES, bib: Path = BIB, denylist: Path = DENYLIST
         for where, url in source_links(sources) + bib_links(bib)
         if (why := problem(url, denied))
     ]
+
+
+NOTEBOOKS = sorted(p for d in ("chapters", "appendix", "teaching") for p in (REPO / d).glob("*.ipynb"))
+OUTPUT_URL = re.compile(r"https?://[^\s\"'<>)\]`]+")
+# Stored outputs written before the December 2026 link audit; re-executing the notebook refreshes
+# them from data/sources.csv. Then this test passes, the strict xfail fails, and the mark goes.
+STALE_OUTPUTS = {"appendix/data.ipynb"}
+
+
+def notebook_problems(path: Path, denied: dict[str, str]) -> list[str]:
+    """Denied hosts and bare IPs among the links in a notebook's cells and stored outputs."""
+    found = []
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        texts = ["".join(cell.get("source", []))]
+        for out in cell.get("outputs", []):
+            texts += [
+                "".join(v) if isinstance(v, list) else str(v)
+                for k, v in out.get("data", {}).items()
+                if k.startswith("text/")
+            ]
+            texts.append("".join(out.get("text", [])))
+        for url in {u.rstrip(".,;") for text in texts for u in OUTPUT_URL.findall(text)}:
+            why = problem(url, denied)
+            if why and ("denylist" in why or "bare IP" in why):
+                found.append(f"{path.relative_to(REPO)}: {url}: {why}")
+    return sorted(found)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(
+            p,
+            id=str(p.relative_to(REPO)),
+            marks=pytest.mark.xfail(strict=True, reason="outputs predate the link audit"),
+        )
+        if str(p.relative_to(REPO)) in STALE_OUTPUTS
+        else pytest.param(p, id=str(p.relative_to(REPO)))
+        for p in NOTEBOOKS
+    ],
+)
+def test_notebooks_show_no_denied_links(path):
+    """What the built pages show: no denied host or bare IP in a notebook's text or stored outputs."""
+    found = notebook_problems(path, denied_hosts())
+    assert not found, "\n".join(found)
 
 
 def test_the_denylist_is_well_formed():
