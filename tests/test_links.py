@@ -100,9 +100,9 @@ def problems(sources: Path = SOURCES, bib: Path = BIB, denylist: Path = DENYLIST
 
 NOTEBOOKS = sorted(p for d in ("chapters", "appendix", "teaching") for p in (REPO / d).glob("*.ipynb"))
 OUTPUT_URL = re.compile(r"https?://[^\s\"'<>)\]`]+")
-# Stored outputs written before the December 2026 link audit; re-executing the notebook refreshes
-# them from data/sources.csv. Then this test passes, the strict xfail fails, and the mark goes.
-STALE_OUTPUTS = {"appendix/data.ipynb"}
+# Notebooks whose stored outputs are known to predate a change of data/sources.csv (re-executing refreshes
+# them; then the strict xfail fails and the entry goes). Empty since the re-execution after the link audit.
+STALE_OUTPUTS: set[str] = set()
 
 
 def notebook_problems(path: Path, denied: dict[str, str]) -> list[str]:
