@@ -99,6 +99,7 @@ def test_grid_and_band_cover_every_combination_and_order_the_range():
         "ages": ages,
         "mortality_level": pj.calibrate_mortality(ages, 10.0),
         "migration_per_1000": -5.0,
+        "migration_rate": -0.02,
     }
     paths = pj.grid(
         base,
@@ -118,3 +119,38 @@ def test_grid_and_band_cover_every_combination_and_order_the_range():
     assert b[b["year"] == 2020][["low", "central", "high"]].iloc[0].tolist() == pytest.approx([100, 100, 100])
     with pytest.raises(KeyError, match="no path"):
         pj.band(paths, {"fertility": "mid", "mortality": "constant", "migration": "none"})
+
+
+def test_migration_rate_scales_with_the_pool_and_never_empties_an_age():
+    ages = np.array([0.0] * 18 + [100.0] * 23 + [0.0] * 59)  # 100 people at each age 18..40
+    one = pj.project(ages, years=1, tfr=0, mortality_level=0, migration_rate=-0.1)
+    # after ageing, ages 19..40 hold 100 each (age 18 is empty, age 41 holds 100 and is outside the range)
+    assert one.loc[1, "population"] == pytest.approx(2300 - 0.1 * 2200)
+    long = pj.project(ages, years=15, tfr=0, mortality_level=0, migration_rate=-0.3)
+    fixed = pj.project(ages, years=15, tfr=0, mortality_level=0, migrants=-0.3 * 2300)
+    assert long["population"].min() > 0  # a rate removes a share of what is there
+    assert fixed["population"].iloc[-1] < long["population"].iloc[-1]  # a fixed number runs the pool dry
+    with pytest.raises(ValueError, match="above -1"):
+        pj.project(ages, years=1, tfr=0, mortality_level=0, migration_rate=-1)
+
+
+def test_book_base_migration_is_census_to_census():
+    from helpers import data
+
+    base = pj.book_base("Heilongjiang")
+    counts = data.series("population_census").set_index(["province", "year"])["value"]
+    a, b = counts[("Heilongjiang", 2010)], counts[("Heilongjiang", 2020)]
+    rates = data.series("natural_growth_rate").query("province == 'Heilongjiang' and 2011 <= year <= 2020")["value"]
+    expected = 1000 * (b - a) / 10 / ((a + b) / 2) - rates.mean()
+    assert base["migration_per_1000"] == pytest.approx(expected)
+    assert base["migration_rate"] == pytest.approx(expected / 1000 * base["population"] / base["ages"][18:41].sum())
+
+
+def test_life_expectancy_of_known_schedules():
+    # no deaths at all: the years counted run to the top age (the open age adds none when nobody dies)
+    assert pj.life_expectancy(0.0, top=10) == pytest.approx(9.0)
+    # constant hazard h (slope 0): e0 close to 1/h for small h
+    h = 0.02
+    assert pj.life_expectancy(h, slope=0.0, top=1000) == pytest.approx(1 / (1 - np.exp(-h)) - 0.5, rel=1e-3)
+    level = pj.calibrate_mortality(pj.spread_groups(pj.census_groups(1e6, 11, 65, 24, 16)), 8.0)
+    assert pj.life_expectancy(level * 2) < pj.life_expectancy(level)

@@ -12,7 +12,9 @@ life tables. This module therefore makes four assumptions, each a parameter the 
 3. Births follow a fixed age pattern (normal, mean 29, s.d. 5, ages 15-49) with women half of each age;
    the total fertility rate is calibrated so that the base population's crude birth rate equals the
    published one (an *implied* TFR: the book's estimate, not a census figure).
-4. Net migration is a number of people a year, spread evenly over ages 18-40.
+4. Net migration is a yearly rate applied to the people aged 18-40 (``migration_rate``), so an outflow
+   shrinks with the pool it draws on and never empties an age; a fixed number of people a year spread
+   evenly over ages 18-40 (``migrants``) is kept for exercises.
 
 Each year: survivors age by one year (mu from assumption 2), births enter at age 0, migrants are added.
 """
@@ -119,17 +121,22 @@ def project(
     female_share: float = 0.5,
     start: int = 0,
     mortality_change: float = 0.0,
+    migration_rate: float = 0.0,
 ) -> pd.DataFrame:
     """Carry the population forward ``years`` years. Returns one row per year (start..start+years) with
     the total, births, deaths and the counts aged 0-14, 15-64 and 65+ (same unit as ``ages``).
     ``mortality_change`` is the yearly proportional change of the Gompertz level (-0.01: death rates at
-    every age fall 1% a year; 0, the default: held constant)."""
+    every age fall 1% a year; 0, the default: held constant). ``migration_rate`` is the yearly net
+    migration as a fraction of the people at ages 18-40 after ageing (-0.05: 5% of them leave each year);
+    ``migrants`` a fixed number a year spread evenly over those ages. Both may be given; they add."""
     if years < 0:
         raise ValueError("years must be 0 or more")
     if tfr < 0 or mortality_level < 0:
         raise ValueError("tfr and mortality_level must not be negative")
     if mortality_change <= -1:
         raise ValueError("mortality_change must be above -1 (a fall of less than 100% a year)")
+    if migration_rate <= -1:
+        raise ValueError("migration_rate must be above -1 (fewer than all of an age can leave in a year)")
     lo, hi = MIGRANT_AGES
     per_age_migrants = np.zeros(len(ages))
     per_age_migrants[lo : hi + 1] = migrants / (hi - lo + 1)
@@ -156,6 +163,7 @@ def project(
         nxt[1:] = survivors[:-1]
         nxt[-1] += survivors[-1]  # the open-ended top age keeps its survivors
         nxt[0] = b
+        nxt[lo : hi + 1] *= 1 + migration_rate
         pop = np.maximum(nxt + per_age_migrants, 0.0)
     out = pd.DataFrame(rows)
     out["share_65plus"] = 100 * out["aged_65plus"] / out["population"]
@@ -167,8 +175,12 @@ def book_base(
 ) -> dict:
     """The projection's inputs for one province, all from the book's data: the census count and age
     shares (``census_year``), the published crude birth and death rates (``rate_year``), the calibrated
-    mortality level and implied TFR, and the mean net-migration residual per 1,000 residents a year over
-    ``migration_years`` (the derived series population_net_migration_residual ÷ year-end population)."""
+    mortality level and implied TFR, and net migration between the two censuses that bound
+    ``migration_years`` (2010 and 2020 by default): the census-to-census change per 1,000 residents a year
+    (of the mean of the two counts) minus the mean natural growth rate of the years in ``migration_years``
+    whose rate is held. No yearly population series enters, so the NBS back-revision of 2011-2019 does
+    not. ``migration_rate`` expresses it as a yearly rate on the people aged 18-40 in the base population
+    (the rate :func:`project` takes); ``residual_per_1000`` keeps the mean of the yearly residuals."""
     from helpers import data  # imported here so that the projection functions work without the data package
 
     def one(series: str, year: int) -> float:
@@ -195,6 +207,12 @@ def book_base(
     per_1000 = (1000 * residual[province] / yearend[province]).loc[lo:hi].dropna()
     if per_1000.empty:
         raise KeyError(f"no migration residual for {province} in {lo}-{hi}")
+    rates = data.series("natural_growth_rate")
+    rates = rates[(rates["province"] == province) & rates["year"].between(lo, hi)]["value"].dropna()
+    first_count, last_count = one("population_census", lo - 1), one("population_census", hi)
+    mean_count = (first_count + last_count) / 2
+    intercensal = 1000 * (last_count - first_count) / (hi - lo + 1) / mean_count - float(rates.mean())
+    lo_age, hi_age = MIGRANT_AGES
     return {
         "province": province,
         "census_year": census_year,
@@ -205,8 +223,10 @@ def book_base(
         "death_rate": death_rate,
         "tfr": implied_tfr(ages, birth_rate),
         "mortality_level": calibrate_mortality(ages, death_rate),
-        "migration_per_1000": float(per_1000.mean()),
-        "migration_years": len(per_1000),
+        "migration_per_1000": intercensal,
+        "migration_rate": intercensal / 1000 * total / float(ages[lo_age : hi_age + 1].sum()),
+        "residual_per_1000": float(per_1000.mean()),
+        "migration_years": len(rates),
     }
 
 
@@ -214,19 +234,18 @@ def scenarios(
     base: dict, end: int = 2050, migration_shares: Mapping[str, float] | None = None, tfr: float | None = None
 ) -> pd.DataFrame:
     """Project ``base`` (from :func:`book_base`) to ``end`` under named migration scenarios, each a
-    multiple of the base's mean migration rate (default: none, half, all of the 2010s rate).
+    multiple of the base's migration rate on ages 18-40 (default: none, half, all of the 2010s rate).
     Long format: scenario, year, population, share_65plus, index (census year = 100)."""
     if migration_shares is None:
         migration_shares = {"No migration": 0.0, "Half the 2010s outflow": 0.5, "The 2010s outflow": 1.0}
     frames = []
     for name, share in migration_shares.items():
-        migrants = share * base["migration_per_1000"] / 1000 * base["population"]
         path = project(
             base["ages"],
             years=end - base["census_year"],
             tfr=base["tfr"] if tfr is None else tfr,
             mortality_level=base["mortality_level"],
-            migrants=migrants,
+            migration_rate=share * base["migration_rate"],
             start=base["census_year"],
         )
         frames.append(
@@ -245,7 +264,7 @@ def grid(
 ) -> pd.DataFrame:
     """Project ``base`` (from :func:`book_base`) to ``end`` under every combination of the named
     assumptions: total fertility rates, yearly changes of mortality (see :func:`project`) and migration as
-    a multiple of the base's mean migration rate. Long format: fertility, mortality, migration (the
+    a multiple of the base's migration rate on ages 18-40. Long format: fertility, mortality, migration (the
     names), year, population, share_65plus, index (census year = 100), province."""
     frames = []
     for f_name, tfr in tfrs.items():
@@ -256,7 +275,7 @@ def grid(
                     years=end - base["census_year"],
                     tfr=tfr,
                     mortality_level=base["mortality_level"],
-                    migrants=share * base["migration_per_1000"] / 1000 * base["population"],
+                    migration_rate=share * base["migration_rate"],
                     start=base["census_year"],
                     mortality_change=change,
                 )
@@ -289,3 +308,13 @@ def band(paths: pd.DataFrame, central: Mapping[str, str], by: tuple[str, ...] = 
     out = paths.groupby(keys)["index"].agg(low="min", high="max").reset_index()
     mid = paths[is_central].groupby(keys)["index"].mean().rename("central").reset_index()
     return out.merge(mid, on=keys, how="left")
+
+
+def life_expectancy(level: float, slope: float = GOMPERTZ_SLOPE, top: int = TOP_AGE) -> float:
+    """Life expectancy at birth implied by the Gompertz schedule (deaths at mid-year on average; the
+    open top age contributes its survivors' remaining years at the top age's death probability)."""
+    q = gompertz(level, slope, top)
+    alive = np.concatenate([[1.0], np.cumprod(1 - q)])  # survivors at exact ages 0..top
+    years = float(((alive[:-1] + alive[1:]) / 2)[:-1].sum())
+    last_q = q[-1]
+    return years + float(alive[-2]) * (1 / last_q - 0.5 if last_q > 0 else 0.0)
