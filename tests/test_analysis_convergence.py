@@ -77,3 +77,20 @@ def test_non_positive_levels_are_refused():
     rel.loc[2010, "A"] = 0.0
     with pytest.raises(ValueError, match="positive"):
         convergence_gaps(rel, 2000, 2010, group=["X"])
+
+
+def test_the_prediction_se_matches_ols_and_grows_beyond_the_data():
+    extra = {"A": 4.0, "B": -2.0, "C": -3.0, "D": 5.0, "E": -4.0}
+    gaps = convergence_gaps(_relative(STARTS, extra={**extra, "X": -10.0}), 2000, 2010, group=["X"])
+    fitted = gaps[gaps["fitted_on"]]
+    x, y = np.log(fitted["start"]), fitted["change"]
+    n = len(x)
+    slope, intercept = np.polyfit(x, y, 1)
+    s = np.sqrt(((y - intercept - slope * x) ** 2).sum() / (n - 2))
+    sxx = ((x - x.mean()) ** 2).sum()
+    assert gaps.attrs["slope_se"] == pytest.approx(s / np.sqrt(sxx))
+    x0 = np.log(170.0)
+    assert gaps.loc["X", "predicted_se"] == pytest.approx(s * np.sqrt(1 / n + (x0 - x.mean()) ** 2 / sxx))
+    # smallest near the fitted provinces' mean start, larger for X, which starts beyond all of them
+    assert gaps.loc["X", "predicted_se"] > fitted["predicted_se"].max()
+    assert gaps.attrs["start_max"] == pytest.approx(150.0) and gaps.attrs["start_min"] == pytest.approx(60.0)

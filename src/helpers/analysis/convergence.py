@@ -42,7 +42,11 @@ def convergence_gaps(
     points). Returns columns ``start``, ``end``, ``change``, ``predicted``, ``gap``, ``fitted_on`` (bool),
     with the line's ``slope``, ``intercept``, ``n``, ``r`` and ``resid_sd`` (the standard deviation of the
     fitted provinces' gaps, n − 2 degrees of freedom: how far from the line a province typically lies) in
-    ``.attrs``.
+    ``.attrs``, plus ``slope_se`` (the slope's classical standard error) and ``start_min``/``start_max`` (the
+    range of the fitted provinces' starting levels, so a reader can see when a prediction is projected
+    beyond the data). Column ``predicted_se`` is the standard error of the line's own value at each
+    province's start (resid_sd × √(1/n + (x − x̄)² / Σ(x − x̄)²)): the uncertainty of the prediction, not of
+    a province's scatter around it.
     Raises ``ValueError`` if a year is missing, a level is not positive, a group member has no values,
     or fewer than three provinces remain to fit the line.
     """
@@ -58,7 +62,19 @@ def convergence_gaps(
     out["gap"] = out["change"] - out["predicted"]
     out["fitted_on"] = out.index.isin(pool)
     resid_sd = float(np.sqrt((fit.residuals**2).sum() / (fit.n - 2))) if fit.n > 2 else float("nan")
-    out.attrs.update(slope=fit.slope, intercept=fit.intercept, n=fit.n, r=fit.r, resid_sd=resid_sd)
+    x = log_start[pool]
+    sxx = float(((x - x.mean()) ** 2).sum())
+    out["predicted_se"] = resid_sd * np.sqrt(1 / fit.n + (log_start - x.mean()) ** 2 / sxx)
+    out.attrs.update(
+        slope=fit.slope,
+        intercept=fit.intercept,
+        n=fit.n,
+        r=fit.r,
+        resid_sd=resid_sd,
+        slope_se=resid_sd / float(np.sqrt(sxx)),
+        start_min=float(levels.loc[pool, "start"].min()),
+        start_max=float(levels.loc[pool, "start"].max()),
+    )
     return out
 
 
