@@ -290,6 +290,14 @@ def p_against(treated_value: float, placebo_values: Sequence[float] | pd.Series,
     return float((1 + (values >= target - 1e-12).sum()) / (1 + values.size))
 
 
+def _gap_years(gap: np.ndarray, mask: np.ndarray, label: str, what: str) -> np.ndarray:
+    """The gaps in the years of ``mask`` that have one (as ``SyntheticControl._years``, on arrays)."""
+    part = gap[mask & ~np.isnan(gap)]
+    if part.size == 0:
+        raise ValueError(f"{label}: no years with a gap in {what}")
+    return part
+
+
 def aggregate_placebos(
     outcomes: pd.DataFrame, donors: Sequence[str], pre_period: tuple[int, int], windows: Sequence[Window], size: int = 3
 ) -> pd.DataFrame:
@@ -329,22 +337,14 @@ def aggregate_placebos(
         weights = weights_for(actual[pre], values[pre][:, others])
         used = weights > 0
         block = values[:, others]
-        synthetic = np.where(
-            present[:, others][:, used].all(axis=1), np.nansum(block * weights, axis=1), np.nan
-        )
+        synthetic = np.where(present[:, others][:, used].all(axis=1), np.nansum(block * weights, axis=1), np.nan)
         gap = actual - synthetic
-
-        def years_of(mask: np.ndarray, what: str) -> np.ndarray:
-            part = gap[mask & ~np.isnan(gap)]
-            if part.size == 0:
-                raise ValueError(f"{label}: no years with a gap in {what}")
-            return part
-
-        pre_rmse = float(np.sqrt((years_of(pre, "the pre-period") ** 2).mean()))
+        pre_rmse = float(np.sqrt((_gap_years(gap, pre, label, "the pre-period") ** 2).mean()))
         row = {"members": label, "pre_rmse": pre_rmse}
         for window, in_window, in_ref in spans:
-            post = years_of(in_window, window.name)
-            row[f"effect_{window.name}"] = float(post.mean() - years_of(in_ref, f"{window.name}'s reference").mean())
+            post = _gap_years(gap, in_window, label, window.name)
+            reference = _gap_years(gap, in_ref, label, f"{window.name}'s reference")
+            row[f"effect_{window.name}"] = float(post.mean() - reference.mean())
             row[f"ratio_{window.name}"] = float(np.sqrt((post**2).mean())) / pre_rmse
         rows.append(row)
     return pd.DataFrame(rows)
