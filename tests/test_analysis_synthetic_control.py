@@ -161,6 +161,30 @@ def test_aggregate_placebos_exclude_their_members_and_rank_a_true_effect():
         sc.aggregate_placebos(outcomes, donors, PRE, [window], size=7)
 
 
+def test_aggregate_placebos_match_the_frame_estimator():
+    """The array path inside aggregate_placebos gives what fit() gives for the same averaged unit, including a
+    window against its own reference period and a donor missing outside the fit years."""
+    donors = [f"D{i}" for i in range(7)]
+    outcomes = panel(seed=5)
+    outcomes.loc[2019, "D6"] = np.nan  # outside the fit: the synthetic path has no value where D6 has weight
+    windows = [sc.Window("post", 2003, 2020), sc.Window("late", 2012, 2020, ref=(2003, 2011))]
+    table = sc.aggregate_placebos(outcomes, donors, PRE, windows, size=2).set_index("members")
+    for members in [("D0", "D1"), ("D2", "D5"), ("D4", "D6")]:
+        label = " + ".join(members)
+        frame = outcomes[donors].assign(**{label: outcomes[list(members)].mean(axis=1, skipna=False)})
+        expected = sc.fit(frame, label, [d for d in donors if d not in members], PRE)
+        row = table.loc[label]
+        assert row["pre_rmse"] == pytest.approx(expected.pre_rmse, rel=1e-9, abs=1e-12)
+        for window in windows:
+            assert row[f"effect_{window.name}"] == pytest.approx(expected.effect(window), rel=1e-9, abs=1e-12)
+            ratio = expected.rmse(window.start, window.end) / expected.pre_rmse
+            assert row[f"ratio_{window.name}"] == pytest.approx(ratio, rel=1e-9, abs=1e-12)
+    missing = outcomes.copy()
+    missing.loc[1995, "D3"] = np.nan  # inside the fit years: refused, naming the year and unit
+    with pytest.raises(ValueError, match="D3"):
+        sc.aggregate_placebos(missing, donors, PRE, windows, size=2)
+
+
 def test_aggregates_are_smoother_than_single_placebos():
     """Independent random walks: an average of three moves less than one, so its gaps are smaller."""
     donors = [f"D{i}" for i in range(8)]

@@ -290,6 +290,14 @@ def p_against(treated_value: float, placebo_values: Sequence[float] | pd.Series,
     return float((1 + (values >= target - 1e-12).sum()) / (1 + values.size))
 
 
+def _gap_years(gap: np.ndarray, mask: np.ndarray, label: str, what: str) -> np.ndarray:
+    """The gaps in the years of ``mask`` that have one (as ``SyntheticControl._years``, on arrays)."""
+    part = gap[mask & ~np.isnan(gap)]
+    if part.size == 0:
+        raise ValueError(f"{label}: no years with a gap in {what}")
+    return part
+
+
 def aggregate_placebos(
     outcomes: pd.DataFrame, donors: Sequence[str], pre_period: tuple[int, int], windows: Sequence[Window], size: int = 3
 ) -> pd.DataFrame:
@@ -305,15 +313,39 @@ def aggregate_placebos(
     donors = list(dict.fromkeys(donors))
     if size < 1 or size > len(donors) - 2:
         raise ValueError(f"size must be between 1 and {len(donors) - 2} for {len(donors)} donors; got {size}")
+    years = [y for y in outcomes.index if pre_period[0] <= y <= pre_period[1]]
+    if len(years) < 2:
+        raise ValueError(f"pre-period {pre_period} holds {len(years)} year(s) of the outcomes; need at least 2")
+    # Every aggregate and its donors come from these columns: one check covers all the fits.
+    _check(outcomes, donors, years, "aggregate placebos")
+    # The same estimator as fit() and with_weights(), on arrays: the fits are the same, without building
+    # frames for each of the (often thousands of) combinations.
+    index = outcomes.index.to_numpy()
+    values = outcomes[donors].to_numpy(float)  # years × donors
+    present = ~np.isnan(values)
+    pre = np.isin(index, years)
+
+    def span(start: int, end: int) -> np.ndarray:
+        return (index >= start) & (index <= end)
+
+    spans = [(window, span(window.start, window.end), span(*(window.ref or pre_period))) for window in windows]
     rows = []
-    for members in combinations(donors, size):
-        label = " + ".join(members)
-        frame = outcomes[donors].assign(**{label: outcomes[list(members)].mean(axis=1, skipna=False)})
-        result = fit(frame, label, [d for d in donors if d not in members], pre_period)
-        row = {"members": label, "pre_rmse": result.pre_rmse}
-        for window in windows:
-            row[f"effect_{window.name}"] = result.effect(window)
-            row[f"ratio_{window.name}"] = result.rmse(window.start, window.end) / result.pre_rmse
+    for members in combinations(range(len(donors)), size):
+        label = " + ".join(donors[i] for i in members)
+        others = [i for i in range(len(donors)) if i not in members]
+        actual = values[:, list(members)].mean(axis=1)  # NaN where any member is missing (skipna=False)
+        weights = weights_for(actual[pre], values[pre][:, others])
+        used = weights > 0
+        block = values[:, others]
+        synthetic = np.where(present[:, others][:, used].all(axis=1), np.nansum(block * weights, axis=1), np.nan)
+        gap = actual - synthetic
+        pre_rmse = float(np.sqrt((_gap_years(gap, pre, label, "the pre-period") ** 2).mean()))
+        row = {"members": label, "pre_rmse": pre_rmse}
+        for window, in_window, in_ref in spans:
+            post = _gap_years(gap, in_window, label, window.name)
+            reference = _gap_years(gap, in_ref, label, f"{window.name}'s reference")
+            row[f"effect_{window.name}"] = float(post.mean() - reference.mean())
+            row[f"ratio_{window.name}"] = float(np.sqrt((post**2).mean())) / pre_rmse
         rows.append(row)
     return pd.DataFrame(rows)
 
