@@ -123,3 +123,27 @@ def test_a_missing_row_is_refused(tmp_path):
     path.write_text("".join(lines[:-1]), encoding="utf-8")
     with pytest.raises(data.DataError, match="expected 44"):
         a.census_ages(copy)
+
+
+def test_single_year_ages_spread_each_group_and_keep_the_total():
+    frame = constructed({"2010": 0.1, "2020": 0.1})
+    ages = a.single_year_ages(frame, "Jilin", 2010)
+    assert len(ages) == 100
+    assert ages.sum() == pytest.approx(frame.query("province == 'Jilin' and year == 2010")["value"].sum())
+    # 0 alone (200 people, both sexes); 1-4: 200 over four years; 95-99 holds 100+ too: 400 over five years
+    assert ages[0] == pytest.approx(200.0)
+    assert ages[1:5] == pytest.approx([50.0] * 4)
+    assert ages[95:100] == pytest.approx([80.0] * 5)
+    with pytest.raises(KeyError):
+        a.single_year_ages(frame, "Hainan", 2010)
+
+
+def test_single_year_ages_of_the_census_are_older_than_the_even_spread_in_heilongjiang():
+    from helpers.analysis import projection
+
+    frame = a.census_ages()
+    fine = a.single_year_ages(frame, "Heilongjiang", 2020)
+    broad = projection.book_base("Heilongjiang")["ages"]
+    assert fine.sum() == pytest.approx(broad.sum(), rel=1e-9)
+    # the broad 15-59 group spread evenly puts more people at 20-34 than the census's five-year groups do
+    assert broad[20:35].sum() > 1.2 * fine[20:35].sum()

@@ -144,3 +144,26 @@ def net_by_age(table: pd.DataFrame) -> pd.DataFrame:
     out = out.sort_values("lower_end", ignore_index=True)
     out["rate"] = 100 * out["net"] / out["at_start"]
     return out
+
+
+def single_year_ages(frame: pd.DataFrame, province: str, year: int, top: int = 100):
+    """People by single year of age, 0..``top``-1, for one province and census year: each published group
+    spread evenly over its single years (0 alone; the open group 100+ added to 95-99 when ``top`` is 100),
+    both sexes together. Finer than the broad groups the projection otherwise uses."""
+    from helpers.analysis.projection import spread_groups
+
+    part = frame[(frame["province"] == province) & (frame["year"] == year)]
+    if part.empty:
+        raise KeyError(f"no census ages for {province} {year}")
+    counts = part.groupby("age_group")["value"].sum()
+    groups: dict[tuple[int, int], float] = {}
+    for label, count in counts.items():
+        if label.endswith("+"):
+            continue
+        lo, hi = (int(label), int(label)) if "-" not in label else (int(x) for x in label.split("-"))
+        groups[(lo, min(hi, top - 1))] = groups.get((lo, min(hi, top - 1)), 0.0) + float(count)
+    open_group = [label for label in counts.index if label.endswith("+")]
+    last = max(groups, key=lambda g: g[0])
+    for label in open_group:
+        groups[last] += float(counts[label])
+    return spread_groups(groups, top=top)
