@@ -288,6 +288,20 @@ def test_every_builder_compiles_with_the_sites_vega_lite():
             y_title="i",
             **common,
         ),
+        charts.population_pyramid_chart(
+            pd.DataFrame(
+                {
+                    "province": ["Jilin", "Jilin", "China", "China"],
+                    "year": [2020] * 4,
+                    "age_group": ["0-4"] * 4,
+                    "sex": ["male", "female"] * 2,
+                    "share": [1.0, 2.0, 3.0, 4.0],
+                    "signed": [-1.0, 2.0, -3.0, 4.0],
+                }
+            ),
+            age_order=["0-4"],
+            **common,
+        ),
     ]
     for chart in specs:
         svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=vegalite_version())

@@ -1702,3 +1702,74 @@ def projection_band_chart(
     )
     chart = alt.layer(area, line).properties(height=300)
     return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
+
+
+def population_pyramid_chart(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    description: str,
+    source: str,
+    age_order: Sequence[str],
+    initial: str = "Heilongjiang",
+    national: str = NATIONAL,
+    label: str = "Province: ",
+    subtitle: str | None = None,
+    data_url: str | None = None,
+) -> alt.FacetChart:
+    """Age pyramids side by side, one per ``year``: bars for the province picked from a dropdown (men to
+    the left, women to the right, each age group's ``share`` of the population in %), and the ``national``
+    pyramid as black ticks over them. Columns: province, year, age_group, sex, share, signed (negative for
+    men). The dropdown is a Vega-Lite parameter, so it works on the static site without a kernel."""
+    missing = {"province", "year", "age_group", "sex", "share", "signed"} - set(df.columns)
+    if missing:
+        raise KeyError(f"population_pyramid_chart needs columns {sorted(missing)}")
+    options = sorted(p for p in df["province"].unique() if p != national)
+    if initial not in options:
+        initial = options[0]
+    pick = alt.param(name="pyramid_pick", value=initial, bind=alt.binding_select(options=options, name=label))
+    frame = df[["province", "year", "age_group", "sex", "share", "signed"]].astype({"age_group": str})
+    y = alt.Y("age_group:N", sort=list(reversed(list(age_order))), title="Age", axis=alt.Axis(labelFontSize=9))
+    x = alt.X(
+        "signed:Q",
+        title=["% of population", "men ← → women"],
+        axis=alt.Axis(labelExpr="abs(datum.value)", tickCount=4),
+    )
+    tooltip = [
+        "province:N",
+        alt.Tooltip("year:O"),
+        alt.Tooltip("age_group:N", title="age"),
+        "sex:N",
+        alt.Tooltip("share:Q", format=".2f", title="% of population"),
+    ]
+    bars = (
+        alt.Chart()
+        .transform_filter("datum.province == pyramid_pick")
+        .mark_bar()
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "sex:N",
+                title=None,
+                scale=alt.Scale(domain=["male", "female"], range=[PALETTE["sky"], PALETTE["orange"]]),
+                legend=alt.Legend(orient="top"),
+            ),
+            tooltip=tooltip,
+        )
+        .add_params(pick)
+    )
+    ticks = (
+        alt.Chart()
+        .transform_filter(alt.datum.province == national)
+        .mark_tick(color=PALETTE["black"], thickness=2)
+        .encode(x=x, y=y, tooltip=tooltip)
+    )
+    chart = (
+        alt.layer(bars, ticks, data=frame)
+        .properties(width=140, height=260)
+        .facet(column=alt.Column("year:O", title=None, header=alt.Header(labelFontSize=13, labelFontWeight="bold")))
+        # the house theme's fit-x sizing is for single views; a faceted chart is sized by its panels
+        .properties(autosize=alt.AutoSizeParams(type="pad"))
+    )
+    return finish(chart, title=title, description=description, source=source, subtitle=subtitle, data_url=data_url)
