@@ -215,7 +215,28 @@ def test_sensitivity_reports_each_specification_with_its_own_pool():
 
 
 def test_detectable_size_is_the_p_value_threshold():
-    values = [-1.0, 2.0, -3.0, 4.0, 5.0, -6.0, 7.0, 8.0, -9.0, 10.0, 11.0, -12.0, 13.0, 14.0, 15.0, -16.0, 17.0, 18.0, 19.0, 20.0]
+    values = [
+        -1.0,
+        2.0,
+        -3.0,
+        4.0,
+        5.0,
+        -6.0,
+        7.0,
+        8.0,
+        -9.0,
+        10.0,
+        11.0,
+        -12.0,
+        13.0,
+        14.0,
+        15.0,
+        -16.0,
+        17.0,
+        18.0,
+        19.0,
+        20.0,
+    ]
     threshold = sc.detectable_size(values, alpha=0.1)
     # 20 placebos: p = (1 + k) / 21 < 0.1 allows k = 1 placebo as large, so the change must exceed the second largest.
     assert threshold == pytest.approx(19.0)

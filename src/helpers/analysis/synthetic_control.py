@@ -400,7 +400,9 @@ def detectable_size(placebo_values: Sequence[float] | pd.Series, alpha: float = 
     return float(sizes[max(allowed)])
 
 
-def consistent_effects(estimate: float, placebo_values: Sequence[float] | pd.Series, alpha: float = 0.1) -> tuple[float, float]:
+def consistent_effects(
+    estimate: float, placebo_values: Sequence[float] | pd.Series, alpha: float = 0.1
+) -> tuple[float, float]:
     """The true effects the placebo test does not reject at ``alpha``, inverting it: an effect ``e`` is consistent
     with ``estimate`` if the remaining error ``estimate - e`` is no larger than the placebos' ``detectable_size``.
     Assumes the effect adds to a gap that is otherwise distributed like the placebos'."""
