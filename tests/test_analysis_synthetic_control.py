@@ -212,3 +212,43 @@ def test_sensitivity_reports_each_specification_with_its_own_pool():
     assert table.loc[0, "p_post"] == pytest.approx(1 / 9) and table.loc[0, "p_ratio_post"] == pytest.approx(1 / 9)
     assert table.loc[2, "pre_period"] == "1995–2002"
     assert (table["ratio_post"] > 1).all()
+
+
+def test_detectable_size_is_the_p_value_threshold():
+    values = [
+        -1.0,
+        2.0,
+        -3.0,
+        4.0,
+        5.0,
+        -6.0,
+        7.0,
+        8.0,
+        -9.0,
+        10.0,
+        11.0,
+        -12.0,
+        13.0,
+        14.0,
+        15.0,
+        -16.0,
+        17.0,
+        18.0,
+        19.0,
+        20.0,
+    ]
+    threshold = sc.detectable_size(values, alpha=0.1)
+    # 20 placebos: p = (1 + k) / 21 < 0.1 allows k = 1 placebo as large, so the change must exceed the second largest.
+    assert threshold == pytest.approx(19.0)
+    assert sc.p_against(threshold + 1e-6, values) < 0.1 <= sc.p_against(threshold, values)
+    assert sc.detectable_size(values, alpha=0.2) == pytest.approx(17.0)  # (1 + 3) / 21 < 0.2
+    with pytest.raises(ValueError, match="cannot give"):
+        sc.detectable_size([1.0, 2.0, 3.0], alpha=0.1)
+
+
+def test_consistent_effects_inverts_the_test():
+    values = [float(v) for v in range(1, 21)]  # threshold 19 at alpha 0.1
+    low, high = sc.consistent_effects(-23.0, values, alpha=0.1)
+    assert (low, high) == (pytest.approx(-42.0), pytest.approx(-4.0))
+    # An effect inside the interval leaves an error the placebos reach; one outside does not.
+    assert sc.p_against(-23.0 - (-10.0), values) >= 0.1 and sc.p_against(-23.0 - 0.0, values) < 0.1

@@ -384,3 +384,27 @@ def sensitivity(treated: str, specs: Sequence[Specification], top: float = 0.05)
             row[f"p_ratio_{window.name}"] = test.p_value(window.name, statistic="ratio")
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def detectable_size(placebo_values: Sequence[float] | pd.Series, alpha: float = 0.1) -> float:
+    """The size a treated change must *exceed* to reach ``p_against(...) < alpha`` among ``placebo_values``
+    (two-sided): with the sizes sorted from the largest, the ``k``-th (counting from 0), where ``k`` is the
+    largest number of placebos that may be as large with ``(1 + k) / (1 + n) < alpha``. Raises ``ValueError``
+    when even the largest change could not reach ``alpha`` (too few placebos)."""
+    sizes = np.sort(np.abs(np.asarray(placebo_values, dtype=float)))[::-1]
+    sizes = sizes[~np.isnan(sizes)]
+    n = sizes.size
+    allowed = [k for k in range(n) if (1 + k) / (1 + n) < alpha]
+    if not allowed:
+        raise ValueError(f"{n} placebos cannot give p < {alpha}")
+    return float(sizes[max(allowed)])
+
+
+def consistent_effects(
+    estimate: float, placebo_values: Sequence[float] | pd.Series, alpha: float = 0.1
+) -> tuple[float, float]:
+    """The true effects the placebo test does not reject at ``alpha``, inverting it: an effect ``e`` is consistent
+    with ``estimate`` if the remaining error ``estimate - e`` is no larger than the placebos' ``detectable_size``.
+    Assumes the effect adds to a gap that is otherwise distributed like the placebos'."""
+    threshold = detectable_size(placebo_values, alpha)
+    return estimate - threshold, estimate + threshold
