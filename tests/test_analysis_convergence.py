@@ -94,3 +94,41 @@ def test_the_prediction_se_matches_ols_and_grows_beyond_the_data():
     # smallest near the fitted provinces' mean start, larger for X, which starts beyond all of them
     assert gaps.loc["X", "predicted_se"] > fitted["predicted_se"].max()
     assert gaps.attrs["start_max"] == pytest.approx(150.0) and gaps.attrs["start_min"] == pytest.approx(60.0)
+
+
+def _two_phases(starts: dict[str, float], slopes: tuple[float, float], extra: dict[str, tuple[float, float]]):
+    """Levels in 2000, 2010 and 2020: in each phase change = slope × 100 × log(level/100) + that phase's extra."""
+    rows, level = [dict(starts)], dict(starts)
+    for phase, slope in enumerate(slopes):
+        level = {
+            p: v * np.exp((slope * 100 * np.log(v / 100) + extra.get(p, (0.0, 0.0))[phase]) / 100)
+            for p, v in level.items()
+        }
+        rows.append(dict(level))
+    return pd.DataFrame(rows, index=[2000, 2010, 2020])
+
+
+def test_each_phase_gets_its_own_line_and_its_own_gap():
+    from helpers.analysis.convergence import convergence_by_phase
+
+    rel = _two_phases(STARTS, slopes=(-0.4, 0.3), extra={"X": (0.0, -25.0)})
+    phases = convergence_by_phase(rel, (2000, 2010, 2020), group=["X"])
+    assert list(phases) == [(2000, 2010), (2010, 2020)]
+    first, second = phases[(2000, 2010)], phases[(2010, 2020)]
+    # convergence in the first phase, divergence in the second: opposite slopes, each recovered
+    assert first.attrs["slope"] == pytest.approx(-40)
+    assert second.attrs["slope"] == pytest.approx(30)
+    # the region is on the line in the first phase and below it by the built-in amount in the second
+    assert first.loc["X", "gap"] == pytest.approx(0, abs=1e-9)
+    assert second.loc["X", "gap"] == pytest.approx(-25)
+    # a single line over the whole span is neither slope
+    whole = convergence_gaps(rel, 2000, 2020, group=["X"])
+    assert whole.attrs["slope"] != pytest.approx(-40) and whole.attrs["slope"] != pytest.approx(30)
+
+
+@pytest.mark.parametrize("years", [(2000,), (2010, 2000), (2000, 2000, 2020)])
+def test_phases_need_increasing_years(years):
+    from helpers.analysis.convergence import convergence_by_phase
+
+    with pytest.raises(ValueError):
+        convergence_by_phase(_two_phases(STARTS, (-0.4, 0.3), {}), years, group=["X"])

@@ -93,3 +93,17 @@ def nearest_peers(relative: pd.DataFrame, start: int, end: int, province: str, p
         change=100 * np.log(candidates["end"] / candidates["start"]), distance=distance
     ).nsmallest(k, "distance")
     return peers, float(peers["change"].mean())
+
+
+def convergence_by_phase(
+    relative: pd.DataFrame, years: Sequence[int], group: Sequence[str], exclude: Sequence[str] = ()
+) -> dict[tuple[int, int], pd.DataFrame]:
+    """:func:`convergence_gaps` for each phase between consecutive ``years``: ``(1979, 1990, 2008)`` gives the
+    phases 1979-1990 and 1990-2008, each with its own line (provinces can converge in one phase and draw
+    apart in the next, which a single line over the whole span averages away). Returns a dict keyed by
+    (start, end). Raises ``ValueError`` if fewer than two years are given or they are not increasing (and
+    whatever :func:`convergence_gaps` raises for a phase)."""
+    years = list(years)
+    if len(years) < 2 or any(b <= a for a, b in zip(years, years[1:])):
+        raise ValueError(f"phases need at least two increasing years, got {years}")
+    return {(a, b): convergence_gaps(relative, a, b, group=group, exclude=exclude) for a, b in zip(years, years[1:])}
