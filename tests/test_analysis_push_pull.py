@@ -179,3 +179,46 @@ def test_on_the_book_data_the_yearly_gap_is_the_revision_and_the_census_gap_surv
     assert randomisation_test(decade.table, ["Liaoning", "Jilin", "Heilongjiang"]).p_lower < 0.01
     residuals = decade.simple.residuals
     assert residuals["Jilin"] < 2 * residuals["Liaoning"] and residuals["Heilongjiang"] < 2 * residuals["Liaoning"]
+
+
+def test_randomisation_on_the_t_statistic_matches_statsmodels_hc1_for_every_set():
+    from itertools import combinations
+
+    from helpers.stats import regression
+
+    rng = np.random.default_rng(3)
+    names = [f"P{i}" for i in range(8)]
+    table = pd.DataFrame(
+        {"log_income": rng.normal(10, 0.5, 8), "migration_rate": rng.normal(0, 3, 8)}, index=pd.Index(names)
+    )
+    result = randomisation_test(table, ["P1", "P5"], statistic="t")
+    assert result.statistic == "t" and result.n_groups == 28
+    brute = []
+    for pair in combinations(names, 2):
+        fit = regression(table["migration_rate"], table[["log_income"]].assign(d=table.index.isin(pair).astype(int)))
+        brute.append(fit.coef["d"] / fit.se["d"])
+    assert np.allclose(np.sort(result.coefficients), np.sort(brute))
+    fit = regression(
+        table["migration_rate"], table[["log_income"]].assign(d=table.index.isin(["P1", "P5"]).astype(int))
+    )
+    assert result.observed == pytest.approx(fit.coef["d"] / fit.se["d"])
+    assert result.p_lower == pytest.approx(np.mean(np.array(brute) <= result.observed + 1e-9))
+    with pytest.raises(ValueError, match="statistic"):
+        randomisation_test(table, ["P1", "P5"], statistic="z")
+
+
+def test_the_t_statistic_ranks_a_shared_shift_above_one_extreme_province():
+    # Sixteen provinces on the line except three: A and B both 5 below it, C alone 12 below it. On the coefficient,
+    # every pair holding C (average about -6) ranks above the pair A, B (-5); on the t-statistic the pair A, B, whose
+    # shortfall is shared, ranks first, and pairs holding C fall back (their spread makes the error large).
+    rng = np.random.default_rng(4)
+    names = [f"P{i}" for i in range(16)]
+    log_income = pd.Series(np.linspace(9.5, 11.5, 16), index=names)
+    rate = 4.0 * (log_income - 10.5) + rng.normal(0, 0.2, 16)
+    rate[["P2", "P6"]] -= 5.0
+    rate["P8"] -= 12.0
+    table = pd.DataFrame({"log_income": log_income, "migration_rate": rate})
+    on_coef = randomisation_test(table, ["P2", "P6"])
+    on_t = randomisation_test(table, ["P2", "P6"], statistic="t")
+    assert on_coef.rank > 10  # the 15 pairs holding C all rank above it
+    assert on_t.rank == 1 and on_t.p_lower == pytest.approx(1 / 120)

@@ -197,11 +197,12 @@ def revision_rates(revised: pd.DataFrame, first_published: pd.DataFrame, *, base
 class Randomisation:
     """Randomisation inference for a group dummy: the observed coefficient against every other group."""
 
-    observed: float  # the group's coefficient
-    coefficients: np.ndarray  # the coefficient for every group of the same size (the observed one included)
-    p_lower: float  # share of groups whose coefficient is at or below the observed one
-    p_two_sided: float  # share of groups whose |coefficient| is at least the observed |coefficient|
-    rank: int  # 1 = the most negative coefficient of all groups
+    observed: float  # the group's statistic (its coefficient, or its t-statistic)
+    coefficients: np.ndarray  # the statistic for every group of the same size (the observed one included)
+    p_lower: float  # share of groups whose statistic is at or below the observed one
+    p_two_sided: float  # share of groups whose |statistic| is at least the observed |statistic|
+    rank: int  # 1 = the most negative statistic of all groups
+    statistic: str = "coefficient"  # what is ranked: "coefficient" or "t" (the HC1 t-statistic)
 
     @property
     def n_groups(self) -> int:
@@ -214,6 +215,7 @@ def randomisation_test(
     *,
     outcome: str = "migration_rate",
     controls: Sequence[str] = ("log_income",),
+    statistic: str = "coefficient",
 ) -> Randomisation:
     """Exact randomisation inference for a dummy on a few of the rows of ``table`` (indexed by province).
 
@@ -225,8 +227,18 @@ def randomisation_test(
 
     The coefficient of a dummy d after the controls X is (M d)·y ÷ (M d)·(M d), with M the residual
     maker of [1, X] (Frisch-Waugh-Lovell), so all sets are computed at once.
+
+    ``statistic="t"`` ranks the dummy's heteroskedasticity-robust (HC1) t-statistic instead of its
+    coefficient, the studentized version MacKinnon and Webb (2020) recommend when the treated units may
+    be atypical: a set whose shortfall comes from one extreme province has a large coefficient but a
+    large standard error too. By the same theorem the HC1 variance of the dummy's coefficient in the
+    full regression is n/(n−k) · Σ (M d)ᵢ² eᵢ² ÷ ((M d)·(M d))², with e the full regression's residuals
+    (M y − β M d) and k the number of regressors with the constant and the dummy.
     """
     from itertools import combinations
+
+    if statistic not in ("coefficient", "t"):
+        raise ValueError(f"statistic must be 'coefficient' or 't', not {statistic!r}")
 
     group = list(group)
     rows = table[[outcome, *controls]].dropna()
@@ -242,7 +254,15 @@ def randomisation_test(
     dummies = np.zeros((len(sets), n))
     np.put_along_axis(dummies, sets, 1.0, axis=1)
     d = dummies @ resid_maker  # resid_maker is symmetric
-    coefs = (d @ y) / np.einsum("ij,ij->i", d, d)
+    dd = np.einsum("ij,ij->i", d, d)
+    coefs = (d @ y) / dd
+    if statistic == "t":
+        resid = y[None, :] - coefs[:, None] * d
+        n_regressors = x.shape[1] + 1
+        if n <= n_regressors:
+            raise ValueError(f"a t-statistic needs more rows ({n}) than regressors ({n_regressors})")
+        variance = n / (n - n_regressors) * np.einsum("ij,ij->i", d**2, resid**2) / dd**2
+        coefs = coefs / np.sqrt(variance)
     observed_set = tuple(sorted(names.index(p) for p in group))
     observed = float(coefs[_row_of(sets, observed_set)])
     tol = 1e-9 * max(1.0, abs(observed))
@@ -252,6 +272,7 @@ def randomisation_test(
         p_lower=float(np.mean(coefs <= observed + tol)),
         p_two_sided=float(np.mean(np.abs(coefs) >= abs(observed) - tol)),
         rank=int(np.sum(coefs < observed - tol)) + 1,
+        statistic=statistic,
     )
 
 
