@@ -252,3 +252,15 @@ def test_consistent_effects_inverts_the_test():
     assert (low, high) == (pytest.approx(-42.0), pytest.approx(-4.0))
     # An effect inside the interval leaves an error the placebos reach; one outside does not.
     assert sc.p_against(-23.0 - (-10.0), values) >= 0.1 and sc.p_against(-23.0 - 0.0, values) < 0.1
+
+
+def test_weighted_characteristic_uses_the_twins_weights():
+    years = [2000, 2001]
+    outcomes = pd.DataFrame({"T": [2.0, 2.0], "A": [1.0, 1.0], "B": [4.0, 4.0]}, index=years)
+    twin = sc.with_weights(outcomes, "T", {"A": 2 / 3, "B": 1 / 3}, (2000, 2001))
+    assert sc.weighted_characteristic(twin, {"A": 30.0, "B": 60.0, "C": 99.0}) == pytest.approx(40.0)
+    # A donor with no weight needs no value; one with weight does.
+    zero = sc.with_weights(outcomes, "T", {"A": 1.0, "B": 0.0}, (2000, 2001))
+    assert sc.weighted_characteristic(zero, {"A": 30.0}) == pytest.approx(30.0)
+    with pytest.raises(ValueError, match="B"):
+        sc.weighted_characteristic(twin, {"A": 30.0})

@@ -408,3 +408,14 @@ def consistent_effects(
     Assumes the effect adds to a gap that is otherwise distributed like the placebos'."""
     threshold = detectable_size(placebo_values, alpha)
     return estimate - threshold, estimate + threshold
+
+
+def weighted_characteristic(result: SyntheticControl, values: Mapping[str, float] | pd.Series) -> float:
+    """A donor characteristic (e.g. the industry share of GDP in one year) averaged with a twin's weights, to set
+    beside the treated unit's own value. Raises ``ValueError`` if a donor with positive weight has no value."""
+    values = pd.Series(values, dtype=float)
+    weighted = result.weights[result.weights > 0]
+    missing = [donor for donor in weighted.index if pd.isna(values.get(donor))]
+    if missing:
+        raise ValueError(f"no value for weighted donors: {', '.join(missing)}")
+    return float((weighted * values.reindex(weighted.index)).sum() / weighted.sum())
