@@ -181,12 +181,23 @@ def slide_spec(spec: dict[str, Any]) -> dict[str, Any]:
     return {**spec, "width": width, "height": height, "autosize": {"type": "fit", "contains": "padding"}}
 
 
+def slide_png(slide: dict[str, Any]) -> bytes:
+    """The slide PNG at SLIDE_SCALE, drawn again at a larger scale if a compound chart comes out narrower than a
+    slide (1600 px): a compound chart keeps its own layout, so only the scale can make it slide-sized."""
+    png = vl_convert.vegalite_to_png(slide, vl_version=vegalite_version(), scale=SLIDE_SCALE)
+    width = int.from_bytes(png[16:20], "big")  # the IHDR width of a PNG
+    if width < SLIDE[0] * SLIDE_SCALE:
+        scale = SLIDE_SCALE * (SLIDE[0] * SLIDE_SCALE + 2) / width  # +2 px: the renderer rounds down
+        png = vl_convert.vegalite_to_png(slide, vl_version=vegalite_version(), scale=scale)
+    return png
+
+
 def slide_files(spec: dict[str, Any]) -> str:
     """Draw the chart for a slide (SVG and PNG) into CACHE_DIR/slides unless already there; return the key."""
     slide = slide_spec(spec)
     key = hashlib.sha256(
         json.dumps(
-            ["slide", RENDER_VERSION, SLIDE_SCALE, vl_convert.__version__, vegalite_version(), slide],
+            ["slide", RENDER_VERSION, SLIDE_SCALE, "fit-width-2", vl_convert.__version__, vegalite_version(), slide],
             sort_keys=True,
             ensure_ascii=False,
         ).encode()
@@ -195,7 +206,7 @@ def slide_files(spec: dict[str, Any]) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     for suffix, make in (
         ("svg", lambda: vl_convert.vegalite_to_svg(slide, vl_version=vegalite_version()).encode()),
-        ("png", lambda: vl_convert.vegalite_to_png(slide, vl_version=vegalite_version(), scale=SLIDE_SCALE)),
+        ("png", lambda: slide_png(slide)),
     ):
         path = folder / f"{key}.{suffix}"
         if not path.exists():
