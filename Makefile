@@ -107,7 +107,7 @@ test-build: setup
 # On a fresh clone (no site yet) the site is built first; `make test` has just built it strictly.
 test-site: setup system-deps $(HTML)/index.html
 	@echo "==> [test 4/4] the built site (and a fixture book) in headless Chromium"
-	@$(BIN)/python -m pytest -q tests/test_site.py tests/test_readable.py -m site -p no:cacheprovider
+	@$(BIN)/python -m pytest -q tests/test_site.py tests/test_readable.py tests/test_handouts.py -m site -p no:cacheprovider
 
 # The runtime's wheels at the locked versions, for the offline Colab-path test (tests/test_colab_path.py).
 WHEELHOUSE := _build/wheelhouse

@@ -31,8 +31,14 @@ def squash(text: str) -> str:
 
 
 def title_of(notebook: Path) -> str:
-    first = json.loads(notebook.read_text(encoding="utf-8"))["cells"][0]
-    return "".join(first["source"]).splitlines()[0].lstrip("# ").strip()
+    """The chapter's title: the first level-1 heading in a markdown cell (cell 0 is the Colab set-up cell)."""
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        for line in "".join(cell["source"]).splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    raise AssertionError(f"{notebook.name}: no level-1 heading in any markdown cell")
 
 
 @pytest.fixture(scope="module")
