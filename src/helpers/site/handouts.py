@@ -2,7 +2,7 @@
 
 Each chapter page is opened in Debian's Chromium (through Playwright), its charts are drawn as SVG by the
 self-hosted Vega bundle, and the page is printed with the book's print stylesheet (``@media print`` in
-dongbei.css: no sidebars, buttons, code or widget notes; key figures and sources kept). Every network
+dongbei.css: no sidebars, buttons, code, widget notes or key-figures table; sources kept). Every network
 request off localhost is blocked, as on the site tests.
 """
 

@@ -104,6 +104,14 @@ def source_html(source: str, root: str) -> str:
     return "".join(out)
 
 
+# Printed handouts leave the table out (it was 15 of the overview's 55 A4 pages; every figure is in the printed
+# prose) and say so with this line, shown only in print (dongbei.css).
+PRINT_NOTE = (
+    "This printed handout leaves out the table of key figures: every figure in it appears in the text above, "
+    "and the chapter's web page lists each one with the sentence that states it and its source."
+)
+
+
 def table_html(rows, said: dict[str, str], root: str) -> str:
     body = "".join(
         f"<tr><td>{html.escape(value)}</td><td>{html.escape(said.get(name, '(not in the text)'))}</td>"
@@ -111,6 +119,7 @@ def table_html(rows, said: dict[str, str], root: str) -> str:
         for name, value, source in rows
     )
     return (
+        f'<p class="dongbei-print-only">{PRINT_NOTE}</p>'
         '<table class="table dongbei-key-figures"><thead><tr><th>Figure</th><th>Where it appears</th>'
         f"<th>Source (data)</th></tr></thead><tbody>{body}</tbody></table>"
     )
