@@ -222,3 +222,22 @@ def test_the_t_statistic_ranks_a_shared_shift_above_one_extreme_province():
     on_t = randomisation_test(table, ["P2", "P6"], statistic="t")
     assert on_coef.rank > 10  # the 15 pairs holding C all rank above it
     assert on_t.rank == 1 and on_t.p_lower == pytest.approx(1 / 120)
+
+
+def test_rank_correlation_test_matches_spearman_and_gives_small_p_only_for_a_strong_pairing():
+    from helpers.analysis.push_pull import rank_correlation_test
+
+    idx = [f"p{i}" for i in range(12)]
+    x = pd.Series(np.arange(12.0), index=idx)
+    y = pd.Series([11, 10, 9, 7, 8, 6, 5, 4, 2, 3, 1, 0.0], index=idx)
+    strong = rank_correlation_test(x, y, n_resamples=20_000)
+    assert strong.rho == pytest.approx(x.corr(y, method="spearman"))
+    assert strong.n == 12 and strong.p_lower < 0.001 and strong.p_two_sided < 0.001
+    noise = pd.Series(np.random.default_rng(1).permutation(12).astype(float), index=idx)
+    weak = rank_correlation_test(x, noise, n_resamples=20_000)
+    assert weak.rho == pytest.approx(x.corr(noise, method="spearman"))
+    assert weak.p_two_sided > 0.05
+    # missing pairs are dropped, and too few pairs are refused
+    assert rank_correlation_test(x, y.drop("p0"), n_resamples=1_000).n == 11
+    with pytest.raises(ValueError):
+        rank_correlation_test(x.iloc[:3], y.iloc[:3])
