@@ -264,3 +264,19 @@ def test_weighted_characteristic_uses_the_twins_weights():
     assert sc.weighted_characteristic(zero, {"A": 30.0}) == pytest.approx(30.0)
     with pytest.raises(ValueError, match="B"):
         sc.weighted_characteristic(twin, {"A": 30.0})
+
+
+def test_chain_volumes_forward_and_back():
+    index = pd.DataFrame(
+        {"A": [110.0, 105.0, 120.0, 90.0], "B": [100.0, 100.0, 100.0, np.nan]}, index=[2005, 2006, 2007, 2008]
+    )
+    base = pd.Series({"A": 200.0, "B": 50.0, "C": 1.0})
+    volumes = sc.chain_volumes(base, index, 2006)
+    assert list(volumes.columns) == ["A", "B"]
+    assert volumes.loc[2006, "A"] == pytest.approx(200.0)
+    assert volumes.loc[2007, "A"] == pytest.approx(240.0)
+    assert volumes.loc[2008, "A"] == pytest.approx(216.0)
+    assert volumes.loc[2005, "A"] == pytest.approx(200.0 / 1.05)  # 2006's index links 2005 to 2006
+    assert volumes.loc[2007, "B"] == pytest.approx(50.0) and np.isnan(volumes.loc[2008, "B"])
+    with pytest.raises(KeyError):
+        sc.chain_volumes(base, index, 2010)

@@ -243,6 +243,27 @@ def log_points(frame: pd.DataFrame, base: float = 100.0) -> pd.DataFrame:
     return 100 * np.log(wide / base)
 
 
+def chain_volumes(base_levels: pd.Series, index: pd.DataFrame, base_year: int) -> pd.DataFrame:
+    """Volumes at ``base_year`` prices from a chain index (preceding year = 100): wide year × unit.
+
+    ``base_levels``: each unit's value in ``base_year`` (e.g. nominal GDP); ``index``: wide year × unit, the
+    year's volume relative to the year before × 100. Later years multiply the base level by the indices after
+    it, earlier years divide by the indices up to it. A year is NaN where any index on the way is missing.
+    """
+    units = [u for u in index.columns if u in base_levels.index]
+    if base_year not in index.index:
+        raise KeyError(f"chain_volumes: no index for the base year {base_year}")
+    factors = index[units].sort_index() / 100.0
+    years = factors.index
+    out = pd.DataFrame(np.nan, index=years, columns=units, dtype=float)
+    out.loc[base_year] = base_levels[units].astype(float)
+    for year in years[years > base_year]:
+        out.loc[year] = out.loc[year - 1] * factors.loc[year] if year - 1 in out.index else np.nan
+    for year in sorted(years[years < base_year], reverse=True):
+        out.loc[year] = out.loc[year + 1] / factors.loc[year + 1]
+    return out.rename_axis("year")
+
+
 def specifications(
     panels: Mapping[int, pd.DataFrame],
     treated: Sequence[str],
