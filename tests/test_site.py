@@ -98,8 +98,8 @@ def check_page(browser, url: str, page_name: str, notebook: Path | None, shot_pr
             )
             broken = [c for c in charts if c["rendered"] != "true" or c["marks"] == 0]
             assert not broken, f"{page_name} ({viewport}): charts not drawn: {broken}"
-            # Cells the page lays out only near the screen (content-visibility: auto, dongbei.css) are left out
-            # of innerText until a reader scrolls to them: render them all before reading the text.
+            # Cells the page lays out only near the screen (the chart cells: content-visibility: auto in
+            # dongbei.css) are left out of innerText until a reader scrolls to them: render them all first.
             page.add_style_tag(content="main div.cell { content-visibility: visible !important; }")
             text = page.inner_text("main")
             if notebook is not None and notebook.exists():
