@@ -132,3 +132,35 @@ def test_phases_need_increasing_years(years):
 
     with pytest.raises(ValueError):
         convergence_by_phase(_two_phases(STARTS, (-0.4, 0.3), {}), years, group=["X"])
+
+
+def test_placebo_groups_rank_a_group_that_fell_further_than_every_group_of_its_size():
+    from helpers.analysis.convergence import placebo_groups
+
+    starts = {"A": 60.0, "B": 70.0, "C": 80.0, "D": 90.0, "E": 100.0, "F": 110.0, "G": 130.0, "X": 150.0, "Y": 170.0}
+    extra = {"A": 2.0, "B": -2.0, "C": 1.0, "D": -1.0, "E": 0.0, "F": 2.0, "G": -2.0, "X": -20.0, "Y": -30.0}
+    test = placebo_groups(_relative(starts, extra=extra), 2000, 2010, members=["X", "Y"], group=["X", "Y"])
+    assert test.attrs["n"] == 21  # 7 provinces in the pool, taken two at a time
+    assert test.attrs["actual"] == pytest.approx(-25, abs=2)
+    assert test.attrs["as_low"] == 0 and test.attrs["p"] == pytest.approx(1 / 22)
+    assert test["mean_gap"].min() > -5
+
+
+def test_placebo_groups_find_nothing_unusual_in_a_group_on_the_line():
+    from helpers.analysis.convergence import placebo_groups
+
+    starts = {"A": 60.0, "B": 70.0, "C": 80.0, "D": 90.0, "E": 100.0, "F": 110.0, "X": 130.0, "Y": 150.0}
+    extra = {"A": 5.0, "B": -5.0, "C": 4.0, "D": -4.0, "E": 3.0, "F": -3.0}
+    test = placebo_groups(_relative(starts, extra=extra), 2000, 2010, members=["X", "Y"], group=["X", "Y"])
+    assert abs(test.attrs["actual"]) < 5  # near the line: the noise of the others tilts it a little
+    assert test.attrs["p"] > 0.3
+
+
+def test_placebo_groups_refuse_a_member_outside_the_group_and_too_small_a_pool():
+    from helpers.analysis.convergence import placebo_groups
+
+    rel = _relative(STARTS)
+    with pytest.raises(ValueError, match="members must be in group"):
+        placebo_groups(rel, 2000, 2010, members=["X"], group=["A"])
+    with pytest.raises(ValueError, match="fewer than three"):
+        placebo_groups(rel, 2000, 2010, members=["X", "E"], group=["X", "E"])

@@ -12,6 +12,7 @@ average and one from 75% to 50% count the same.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -107,3 +108,52 @@ def convergence_by_phase(
     if len(years) < 2 or any(b <= a for a, b in zip(years, years[1:])):
         raise ValueError(f"phases need at least two increasing years, got {years}")
     return {(a, b): convergence_gaps(relative, a, b, group=group, exclude=exclude) for a, b in zip(years, years[1:])}
+
+
+def placebo_groups(
+    relative: pd.DataFrame,
+    start: int,
+    end: int,
+    members: Sequence[str],
+    group: Sequence[str],
+    exclude: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Is a group's shortfall unusual among groups of the same size? A permutation (placebo) test for
+    :func:`convergence_gaps`.
+
+    The statistic is the mean gap of ``members`` (e.g. the three provinces of a region), each measured against
+    the line fitted without ``group`` (the members and any aggregate of them) and ``exclude``. Every
+    combination of ``len(members)`` provinces from that fit pool is treated the same way: the line is refitted
+    without it, and its members' mean gap recorded. Comparing the group with groups of its own size, not with
+    single provinces, keeps the scatter comparable (a mean of three varies less than one province), and
+    refitting without each placebo keeps it from pulling the line towards itself.
+
+    Returns one row per combination (``members`` as "A + B + C", ``mean_gap`` in log points), with
+    ``actual`` (the group's mean gap), ``n`` (combinations), ``as_low`` (how many have a mean gap at or below
+    ``actual``) and ``p`` ((1 + as_low) / (1 + n), one-sided: the chance of a shortfall at least this large
+    among groups of this size) in ``.attrs``. Raises ``ValueError`` if a member has no values, a member is
+    not in ``group``, or fewer than three provinces would remain to fit a placebo's line.
+    """
+    members = list(members)
+    stray = [m for m in members if m not in set(group)]
+    if stray:
+        raise ValueError(f"members must be in group (left out of the line): {', '.join(stray)}")
+    gaps = convergence_gaps(relative, start, end, group=group, exclude=exclude)
+    actual = float(gaps.loc[members, "gap"].mean())
+    pool = list(gaps.index[gaps["fitted_on"]])
+    size = len(members)
+    if len(pool) - size < 3:
+        raise ValueError(f"{len(pool)} provinces in the pool leave fewer than three to fit a line without {size}")
+    x = np.log(gaps.loc[pool, "start"].to_numpy(float))
+    y = gaps.loc[pool, "change"].to_numpy(float)
+    rows = []
+    for combo in combinations(range(len(pool)), size):
+        keep = np.ones(len(pool), dtype=bool)
+        keep[list(combo)] = False
+        slope, intercept = np.polyfit(x[keep], y[keep], 1)
+        resid = y[list(combo)] - (intercept + slope * x[list(combo)])
+        rows.append({"members": " + ".join(pool[i] for i in combo), "mean_gap": float(resid.mean())})
+    out = pd.DataFrame(rows)
+    as_low = int((out["mean_gap"] <= actual).sum())
+    out.attrs.update(actual=actual, n=len(out), as_low=as_low, p=(1 + as_low) / (1 + len(out)))
+    return out
