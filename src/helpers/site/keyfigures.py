@@ -4,7 +4,8 @@ In the notebook, ``figures.key_figures()`` prints a plain-text table (figure id,
 compares exactly: it is the chapter's contract. On the site that table would show internal ids, so it is
 replaced (``doctree-resolved``) by a table a reader can use: each figure's value, the sentence of the page
 it appears in (the other figures in that sentence filled in), and its source, with every data series named
-by its title and linked to its CSV. A figure the prose does not use is listed with "(not in the text)"; on the
+by its title and linked to its CSV. A figure the prose does not use (one stated for a check or a table) is left
+out of the reader's table (the notebook's plain-text table still lists it, for nbval); on the
 student site a figure that only a solution states is left out, with the solution.
 """
 
@@ -136,12 +137,9 @@ def readable_key_figures(app, doctree, docname) -> None:
     nb = json.loads(source.read_text(encoding="utf-8")) if source.suffix == ".ipynb" else {"cells": []}
     values = glued_values(nb)
     said = sentences(nb, values)
-    hidden: set[str] = set()
     if not instructor():  # the student site: no sentence of a solution, no figure only a solution states
-        shown = {"cells": without_solutions(nb["cells"])}
-        hidden = set(said) - set(sentences(shown, values))
-        said = sentences(shown, values)
+        said = sentences({"cells": without_solutions(nb["cells"])}, values)
     root = "../" * docname.count("/")
     for block in blocks:
-        rows = [row for row in parse_table(block.astext()) if row[0] not in hidden]
+        rows = [row for row in parse_table(block.astext()) if row[0] in said]
         block.replace_self(nodes.raw("", table_html(rows, said, root), format="html"))
