@@ -68,7 +68,15 @@ def sentences(nb: dict, values: dict[str, str]) -> dict[str, str]:
             continue
         text = "".join(cell["source"])
         for paragraph in re.split(r"\n\s*\n", text):
-            if paragraph.lstrip().startswith(("#", "```", ":::", "|")):
+            # A directive's opening lines (":::{dropdown} Title", ":class: ...") and closing fence are not prose;
+            # the text under them is (a figure stated inside a folded box has its sentence there).
+            lines = paragraph.strip().splitlines()
+            while lines and re.match(r"^(:::|```\{|:\w[\w-]*:)", lines[0].strip()):
+                lines.pop(0)
+            while lines and lines[-1].strip() in (":::", "::::", "```"):
+                lines.pop()
+            paragraph = "\n".join(lines)
+            if not paragraph or paragraph.lstrip().startswith(("#", "```", ":::", "|")):
                 continue
             plain = DROP.sub("", " ".join(paragraph.split()))
             plain = ROLE.sub(lambda m: m.group(1).strip(), plain)
