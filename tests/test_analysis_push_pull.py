@@ -241,3 +241,18 @@ def test_rank_correlation_test_matches_spearman_and_gives_small_p_only_for_a_str
     assert rank_correlation_test(x, y.drop("p0"), n_resamples=1_000).n == 11
     with pytest.raises(ValueError):
         rank_correlation_test(x.iloc[:3], y.iloc[:3])
+
+
+def test_randomisation_names_its_groups_and_lists_those_further_below():
+    rng = np.random.default_rng(3)
+    names = [f"P{i}" for i in range(8)]
+    table = pd.DataFrame({"log_income": rng.normal(size=8), "migration_rate": rng.normal(size=8)}, index=names)
+    table.loc[["P0", "P1"], "migration_rate"] -= 3  # a group far below the line
+    result = randomisation_test(table, ("P0", "P2"))
+    assert len(result.groups) == result.n_groups == 28 and result.groups[0] == ("P0", "P1")
+    lower = result.more_extreme()
+    assert len(lower) == result.rank - 1
+    by_group = dict(zip(result.groups, result.coefficients))
+    assert all(by_group[g] < result.observed for g in lower)
+    assert [by_group[g] for g in lower] == sorted(by_group[g] for g in lower)
+    assert ("P0", "P1") in lower

@@ -203,10 +203,15 @@ class Randomisation:
     p_two_sided: float  # share of groups whose |statistic| is at least the observed |statistic|
     rank: int  # 1 = the most negative statistic of all groups
     statistic: str = "coefficient"  # what is ranked: "coefficient" or "t" (the HC1 t-statistic)
+    groups: tuple[tuple[str, ...], ...] = ()  # the provinces of each group, aligned with ``coefficients``
 
     @property
     def n_groups(self) -> int:
         return len(self.coefficients)
+
+    def more_extreme(self) -> list[tuple[str, ...]]:
+        """The groups whose statistic is below the observed one (``rank - 1`` of them), most negative first."""
+        return [self.groups[i] for i in np.argsort(self.coefficients)[: self.rank - 1]]
 
 
 def randomisation_test(
@@ -273,6 +278,7 @@ def randomisation_test(
         p_two_sided=float(np.mean(np.abs(coefs) >= abs(observed) - tol)),
         rank=int(np.sum(coefs < observed - tol)) + 1,
         statistic=statistic,
+        groups=tuple(tuple(names[i] for i in row) for row in sets),
     )
 
 
