@@ -164,3 +164,41 @@ def test_placebo_groups_refuse_a_member_outside_the_group_and_too_small_a_pool()
         placebo_groups(rel, 2000, 2010, members=["X"], group=["A"])
     with pytest.raises(ValueError, match="fewer than three"):
         placebo_groups(rel, 2000, 2010, members=["X", "E"], group=["X", "E"])
+
+
+def test_a_control_that_drives_the_fall_takes_the_gap_away():
+    """Change = -50 log(start) + 2 × control: a province with a high control falls further than the line on start
+    alone predicts, and holding the control constant leaves it no gap; the control's coefficient is recovered."""
+    from helpers.analysis.convergence import convergence_gaps_controlled
+
+    starts = {"A": 60.0, "B": 80.0, "C": 100.0, "D": 120.0, "E": 150.0, "F": 90.0, "G": 110.0, "X": 170.0}
+    control = {"A": 10.0, "B": -5.0, "C": 0.0, "D": 5.0, "E": -10.0, "F": 8.0, "G": -3.0, "X": -20.0}
+    rel = _relative(starts, extra={p: 2.0 * c for p, c in control.items()})
+    plain = convergence_gaps(rel, 2000, 2010, group=["X"])
+    held = convergence_gaps_controlled(rel, 2000, 2010, group=["X"], controls=pd.DataFrame({"industry": control}))
+    assert plain.loc["X", "gap"] < -20
+    assert held.loc["X", "gap"] == pytest.approx(0, abs=1e-6)
+    assert held.attrs["coef"]["industry"] == pytest.approx(2.0)
+    assert held.attrs["coef"]["log_start"] == pytest.approx(-50)
+    assert held.attrs["n"] == 7 and not held.loc["X", "fitted_on"]
+
+
+def test_a_control_leaves_a_shortfall_it_does_not_explain():
+    from helpers.analysis.convergence import convergence_gaps_controlled
+
+    starts = {"A": 60.0, "B": 80.0, "C": 100.0, "D": 120.0, "E": 150.0, "F": 90.0, "X": 170.0}
+    control = {"A": 10.0, "B": -5.0, "C": 0.0, "D": 5.0, "E": -10.0, "F": 8.0, "X": 0.0}
+    extra = {p: 2.0 * c for p, c in control.items()}
+    extra["X"] = -25.0
+    held = convergence_gaps_controlled(
+        _relative(starts, extra=extra), 2000, 2010, group=["X"], controls=pd.DataFrame({"industry": control})
+    )
+    assert held.loc["X", "gap"] == pytest.approx(-25)
+
+
+def test_a_group_member_without_a_control_value_is_refused():
+    from helpers.analysis.convergence import convergence_gaps_controlled
+
+    control = pd.DataFrame({"industry": {"A": 1.0, "B": 2.0, "C": 3.0, "D": 4.0, "E": 5.0}})
+    with pytest.raises(ValueError, match="X"):
+        convergence_gaps_controlled(_relative(STARTS), 2000, 2010, group=["X"], controls=control)

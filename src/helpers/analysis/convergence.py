@@ -17,7 +17,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from helpers.stats import line_fit
+from helpers.stats import line_fit, regression
 
 
 def _levels(relative: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
@@ -156,4 +156,45 @@ def placebo_groups(
     out = pd.DataFrame(rows)
     as_low = int((out["mean_gap"] <= actual).sum())
     out.attrs.update(actual=actual, n=len(out), as_low=as_low, p=(1 + as_low) / (1 + len(out)))
+    return out
+
+
+def convergence_gaps_controlled(
+    relative: pd.DataFrame,
+    start: int,
+    end: int,
+    group: Sequence[str],
+    controls: pd.DataFrame,
+    exclude: Sequence[str] = (),
+) -> pd.DataFrame:
+    """:func:`convergence_gaps` with other starting conditions held constant.
+
+    The change (log points) is regressed on the log starting level *and* the columns of ``controls`` (one row
+    per province or aggregate, e.g. industry's share of output in the start year, in its own units) over the
+    provinces that are neither in ``group`` nor in ``exclude`` and have every value; every province with every
+    value then gets ``predicted`` and ``gap`` (actual − predicted, log points), as in :func:`convergence_gaps`.
+    Returns columns ``start``, ``end``, ``change``, ``predicted``, ``gap``, ``fitted_on`` and the controls, with
+    ``n``, ``r2``, ``resid_sd`` (n − k − 1 degrees of freedom) and ``coef`` and ``se`` (dicts by regressor:
+    ``const``, ``log_start`` and each control, in log points per unit; standard errors robust to unequal
+    variances, HC1) in ``.attrs``. Raises ``ValueError`` if a year is missing, a level is not positive, a group
+    member has no level or no control value, or too few provinces remain for the regression.
+    """
+    levels = _levels(relative, start, end)
+    frame = levels.join(controls, how="left")
+    absent = [g for g in group if g not in frame.index or frame.loc[g, list(controls.columns)].isna().any()]
+    if absent:
+        raise ValueError(f"no level or control value for {', '.join(absent)}")
+    frame["change"] = 100 * np.log(frame["end"] / frame["start"])
+    frame["log_start"] = np.log(frame["start"])
+    regressors = ["log_start", *controls.columns]
+    complete = frame.dropna(subset=regressors)
+    pool = [p for p in complete.index if p not in set(group) | set(exclude)]
+    fit = regression(complete.loc[pool, "change"], complete.loc[pool, regressors])
+    predicted = fit.coef["const"] + sum(fit.coef[c] * complete[c] for c in regressors)
+    out = complete[["start", "end", "change", *controls.columns]].assign(predicted=predicted)
+    out["gap"] = out["change"] - out["predicted"]
+    out["fitted_on"] = out.index.isin(pool)
+    dof = fit.n - len(regressors) - 1
+    resid_sd = float(np.sqrt((fit.residuals**2).sum() / dof)) if dof > 0 else float("nan")
+    out.attrs.update(n=fit.n, r2=fit.r2, resid_sd=resid_sd, coef=dict(fit.coef), se=dict(fit.se))
     return out
