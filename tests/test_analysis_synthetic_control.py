@@ -280,3 +280,37 @@ def test_chain_volumes_forward_and_back():
     assert volumes.loc[2007, "B"] == pytest.approx(50.0) and np.isnan(volumes.loc[2008, "B"])
     with pytest.raises(KeyError):
         sc.chain_volumes(base, index, 2010)
+
+
+def test_predictor_pulls_the_weights_toward_a_matching_characteristic():
+    # Two donors track the treated unit's path equally well (D8 duplicates D0), but only D8 shares its
+    # characteristic: with the predictor, the weight moves from D0 to D8; with weight 0, the plain fit.
+    outcomes = panel()
+    outcomes["D8"] = outcomes["D0"]
+    donors = [f"D{i}" for i in range(9)]
+    share = pd.Series({**{d: 30.0 for d in donors}, "D8": 50.0, "T": 50.0 * 0.6 + 30.0 * 0.4})
+    matched = sc.fit(outcomes, "T", donors, PRE, share, 10.0)
+    assert matched.weights["D8"] == pytest.approx(0.6, abs=1e-3) and matched.weights["D0"] < 1e-3
+    assert matched.pre_rmse < 1e-3  # the path is still matched: the predictor chose among equal fits
+    plain = sc.fit(outcomes, "T", donors, PRE)
+    ignored = sc.fit(outcomes, "T", donors, PRE, share, 0.0)
+    assert np.allclose(ignored.weights.reindex(donors), plain.weights.reindex(donors), atol=1e-6)
+    # the placebo test passes the predictor to every fit; a missing value is named
+    test, fits = sc.placebo_test(outcomes, "T", donors, PRE, [sc.Window("post", 2003, 2020)], share, 10.0)
+    assert fits["T"].weights["D8"] == pytest.approx(0.6, abs=1e-3)
+    with pytest.raises(KeyError, match="D3"):
+        sc.fit(outcomes, "T", donors, PRE, share.drop("D3"))
+    with pytest.raises(ValueError, match="non-negative"):
+        sc.fit(outcomes, "T", donors, PRE, share, -1.0)
+
+
+def test_predictor_trades_path_fit_for_the_characteristic():
+    # When no donor mix matches both, a heavier predictor weight matches the characteristic more closely and
+    # the path less closely.
+    outcomes = panel()
+    donors = [f"D{i}" for i in range(8)]
+    share = pd.Series({**{d: 30.0 for d in donors}, "D7": 60.0, "T": 45.0})
+    fits = [sc.fit(outcomes, "T", donors, PRE, share, w) for w in (0.0, 0.5, 50.0)]
+    misses = [abs(sc.weighted_characteristic(f, share) - 45.0) for f in fits]
+    assert misses[0] > misses[1] > misses[2] and misses[2] < 0.5
+    assert fits[0].pre_rmse < fits[1].pre_rmse < fits[2].pre_rmse

@@ -115,18 +115,44 @@ def weights_for(target: np.ndarray, donors: np.ndarray) -> np.ndarray:
     return w / total
 
 
-def fit(outcomes: pd.DataFrame, treated: str, donors: Sequence[str], pre_period: tuple[int, int]) -> SyntheticControl:
+def fit(
+    outcomes: pd.DataFrame,
+    treated: str,
+    donors: Sequence[str],
+    pre_period: tuple[int, int],
+    predictors: pd.Series | pd.DataFrame | None = None,
+    predictor_weight: float = 1.0,
+) -> SyntheticControl:
     """Synthetic control for ``treated`` from ``donors``, weights fit on the years ``pre_period`` (inclusive).
 
     ``outcomes``: index = year, one column per unit. Raises ``KeyError``/``ValueError`` naming the unit and
     year when a column or a pre-period value is missing.
+
+    ``predictors`` (optional): characteristics to match besides the pre-period path, indexed by unit (a Series
+    for one characteristic, or a DataFrame with one column per characteristic), on a scale comparable with
+    the outcome (e.g. the secondary sector's share of GDP in percentage points beside log points). Each adds
+    one row to the least-squares system, scaled so that missing it by one unit costs as much as missing the
+    path by one unit in *every* pre-period year, times ``predictor_weight`` (0 = ignore the predictors; large
+    = match them first). This is a fixed, stated importance (the "V" of Abadie et al.), not a fitted one.
     """
     donors = [d for d in donors if d != treated]
     years = [y for y in outcomes.index if pre_period[0] <= y <= pre_period[1]]
     if len(years) < 2:
         raise ValueError(f"pre-period {pre_period} holds {len(years)} year(s) of the outcomes; need at least 2")
     _check(outcomes, [treated, *donors], years, f"synthetic control for {treated}")
-    w = weights_for(outcomes.loc[years, treated].to_numpy(float), outcomes.loc[years, donors].to_numpy(float))
+    target = outcomes.loc[years, treated].to_numpy(float)
+    matrix = outcomes.loc[years, donors].to_numpy(float)
+    if predictors is not None:
+        table = predictors.to_frame() if isinstance(predictors, pd.Series) else predictors
+        if predictor_weight < 0:
+            raise ValueError(f"predictor_weight must be non-negative; got {predictor_weight}")
+        missing = [u for u in [treated, *donors] if u not in table.index or table.loc[u].isna().any()]
+        if missing:
+            raise KeyError(f"synthetic control for {treated}: no predictor value for {missing}")
+        scale = predictor_weight * np.sqrt(len(years))
+        target = np.concatenate([target, scale * table.loc[treated].to_numpy(float)])
+        matrix = np.vstack([matrix, scale * table.loc[donors].to_numpy(float).T])
+    w = weights_for(target, matrix)
     weights = pd.Series(w, index=donors, name="weight").sort_values(ascending=False)
     return with_weights(outcomes, treated, weights, pre_period)
 
@@ -186,14 +212,21 @@ class PlaceboTest:
 
 
 def placebo_test(
-    outcomes: pd.DataFrame, treated: str, donors: Sequence[str], pre_period: tuple[int, int], windows: Sequence[Window]
+    outcomes: pd.DataFrame,
+    treated: str,
+    donors: Sequence[str],
+    pre_period: tuple[int, int],
+    windows: Sequence[Window],
+    predictors: pd.Series | pd.DataFrame | None = None,
+    predictor_weight: float = 1.0,
 ) -> tuple[PlaceboTest, dict[str, SyntheticControl]]:
     """Fit the treated unit and each donor (from the other donors, never from the treated unit) and tabulate
-    the pre-period fit, each window's effect and its post/pre RMSE ratio. Returns the test and every fit."""
+    the pre-period fit, each window's effect and its post/pre RMSE ratio. Returns the test and every fit.
+    ``predictors`` and ``predictor_weight``, if given, are used in every fit, the placebos' included (see ``fit``)."""
     donors = [d for d in donors if d != treated]
-    fits = {treated: fit(outcomes, treated, donors, pre_period)}
+    fits = {treated: fit(outcomes, treated, donors, pre_period, predictors, predictor_weight)}
     for unit in donors:
-        fits[unit] = fit(outcomes, unit, [d for d in donors if d != unit], pre_period)
+        fits[unit] = fit(outcomes, unit, [d for d in donors if d != unit], pre_period, predictors, predictor_weight)
     rows = {}
     for unit, result in fits.items():
         row = {"pre_rmse": result.pre_rmse}
@@ -380,6 +413,8 @@ class Specification:
     donors: tuple[str, ...]
     pre_period: tuple[int, int]
     windows: tuple[Window, ...]
+    predictors: pd.Series | pd.DataFrame | None = None
+    predictor_weight: float = 1.0
 
 
 def sensitivity(treated: str, specs: Sequence[Specification], top: float = 0.05) -> pd.DataFrame:
@@ -388,7 +423,9 @@ def sensitivity(treated: str, specs: Sequence[Specification], top: float = 0.05)
     post/pre RMSE ratio (one-sided; Abadie, Diamond and Hainmueller 2010), with the treated unit's ratio."""
     rows = []
     for spec in specs:
-        test, fits = placebo_test(spec.outcomes, treated, spec.donors, spec.pre_period, spec.windows)
+        test, fits = placebo_test(
+            spec.outcomes, treated, spec.donors, spec.pre_period, spec.windows, spec.predictors, spec.predictor_weight
+        )
         result = fits[treated]
         shown = result.weights[result.weights >= top]
         row = {
