@@ -266,6 +266,36 @@ def budgets(inbox: Path) -> None:
     _write(exp_rows, "budget_expenditure.csv")
 
 
+# The three functions of local budget expenditure that techme holds beside the total. Its totals were
+# compared with budget_expenditure.csv (held from other sources for 2014-2023) when this was written;
+# tests/test_data.py repeats the comparison and checks each function against the total.
+BUDGET_FUNCTIONS = (
+    ("教育", "budget_expenditure_education.csv", "education (教育)"),
+    ("科学技术", "budget_expenditure_science.csv", "science and technology (科学技术)"),
+    ("农林水", "budget_expenditure_agriculture.csv", "agriculture, forestry and water (农林水)"),
+)
+
+
+def budget_functions(inbox: Path) -> None:
+    for block, name, what in BUDGET_FUNCTIONS:
+        frame = _techme(inbox, "PublicBudget.csv", block)
+        rows = [
+            {
+                "province": r.area,
+                "year": int(r.year),
+                "value": _fmt(float(r.value)),
+                "unit": "100 million yuan",
+                "source_id": "nbs_csy_budget_functions_techme",
+                "status": "reported",
+                "note": f"local general public budget expenditure on {what}, China Statistical Yearbook "
+                "figure as converted by techme"
+                + ("; all local governments together, as published" if r.area == "China" else ""),
+            }
+            for r in frame.itertuples()
+        ]
+        _write(rows, name)
+
+
 def transfer_payments(inbox: Path) -> None:
     names = _english_from_hanzi()
     rows = []
@@ -324,6 +354,7 @@ def main(argv: list[str]) -> None:
     compendium_population(inbox)
     rd(inbox)
     budgets(inbox)
+    budget_functions(inbox)
     transfer_payments(inbox)
 
 

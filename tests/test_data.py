@@ -797,3 +797,29 @@ def test_a_timeline_source_missing_from_the_bibliography_is_refused(data_copy, t
         data.timeline(data_copy, bibliography=bib)
     # Without a bibliography (data installed without the book) there is nothing to check against.
     assert len(data.timeline(data_copy, bibliography=tmp_path / "absent.bib")) == len(data.timeline(data_copy))
+
+
+def test_budget_functions_sit_inside_the_total():
+    # Education, science and technology, and agriculture/forestry/water (techme's transcription of the
+    # yearbook): every province-year of 2010-2023 held, each function and their sum below the total held
+    # in budget_expenditure (whose 2014-2023 figures come from other sources), each share in a plausible
+    # band (computed 2010-2023: education 9.9-22.2%, science 0.3-6.8%, agriculture 3.9-20.4%), and the
+    # provinces' sum equal to the published all-local figure (2019-2023).
+    total = data.series("budget_expenditure").set_index(["province", "year"])["value"]
+    parts = {}
+    for name, band in (("education", (8, 25)), ("science", (0.2, 8)), ("agriculture", (3, 22))):
+        frame = data.series(f"budget_expenditure_{name}")
+        provinces = frame[frame["province"] != "China"].set_index(["province", "year"])["value"]
+        assert provinces.groupby(level="year").size().eq(31).all() and len(provinces) == 31 * 14
+        share = 100 * provinces / total.reindex(provinces.index)
+        assert share.between(*band).all(), share[~share.between(*band)]
+        china = frame[frame["province"] == "China"].set_index("year")["value"]
+        assert sorted(china.index) == list(range(2019, 2024))
+        summed = provinces.groupby(level="year").sum().reindex(china.index)
+        assert (summed / china).between(0.9999, 1.0001).all()
+        parts[name] = provinces
+    together = parts["education"] + parts["science"] + parts["agriculture"]
+    assert (together < total.reindex(together.index)).all()
+    # Check values: Liaoning 2023, as transcribed.
+    assert parts["education"][("Liaoning", 2023)] == pytest.approx(737.49)
+    assert parts["agriculture"][("Heilongjiang", 2023)] == pytest.approx(1087.15)
