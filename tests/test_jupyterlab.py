@@ -183,3 +183,42 @@ def test_notebook_opens_in_jupyterlab_without_freezing(lab, browser, path):
         print(f"\n{name}: {drawn} charts, opened and scrolled in {seconds:.1f} s")
     finally:
         context.close()
+
+
+def _jupyterlab_output_limit() -> int:
+    """JupyterLab's default ``maxNumberOutputs``, read from the schema of the JupyterLab installed here."""
+    schema = Path(sys.prefix) / "share/jupyter/lab/schemas/@jupyterlab/notebook-extension/tracker.json"
+    assert schema.exists(), f"{schema}: not found (is JupyterLab installed from requirements-lock.txt?)"
+    return int(json.loads(schema.read_text(encoding="utf-8"))["properties"]["maxNumberOutputs"]["default"])
+
+
+def _trimmed_outputs(notebook: dict, limit: int) -> list[str]:
+    """Outputs a reader would see that JupyterLab hides behind "show more outputs" (those past ``limit`` in a
+    cell). Glued figures (papermill records) render nothing there, but they count towards the limit."""
+    found = []
+    for index, cell in enumerate(notebook["cells"]):
+        for number, output in enumerate(cell.get("outputs", [])):
+            visible = output.get("output_type") in ("stream", "error") or any(
+                not kind.startswith("application/papermill") for kind in output.get("data", {})
+            )
+            if number >= limit and visible:
+                kinds = ", ".join(output.get("data", {})) or output["output_type"]
+                found.append(f"cell {index}, output {number + 1} of {len(cell['outputs'])} ({kinds})")
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(REPO)))
+def test_no_visible_output_is_trimmed_by_jupyterlab(path):
+    """A cell that glues many figures and then draws a chart would hide the chart in JupyterLab (it shows
+    only the first maxNumberOutputs outputs of a cell): glue in one cell, draw in the next."""
+    limit = _jupyterlab_output_limit()
+    trimmed = _trimmed_outputs(json.loads(path.read_text(encoding="utf-8")), limit)
+    assert not trimmed, f"{path.relative_to(REPO)}: JupyterLab shows only {limit} outputs a cell; hidden: {trimmed}"
+
+
+def test_the_trimming_check_catches_a_chart_after_many_figures():
+    record = {"output_type": "display_data", "data": {"application/papermill.record/text/plain": "1"}}
+    chart = {"output_type": "execute_result", "data": {"application/vnd.vegalite.v5+json": {}, "text/plain": ""}}
+    notebook = {"cells": [{"cell_type": "code", "outputs": [record] * 3 + [chart]}]}
+    assert _trimmed_outputs(notebook, 3) == ["cell 0, output 4 of 4 (application/vnd.vegalite.v5+json, text/plain)"]
+    assert _trimmed_outputs(notebook, 4) == []
