@@ -761,3 +761,19 @@ def test_format_value_puts_one_space_before_a_word_unit_however_it_is_written():
     assert figures.format_value(26, "{:,.0f}", "points") == "26 points"
     assert figures.format_value(2.5, "{:,.1f}", "%") == "2.5%"
     assert figures.format_value(1.2, "{:,.1f}", " ‰ ") == "1.2‰"
+
+
+def test_table_marks_cells_that_hold_only_a_number():
+    from helpers.tables import simple_table
+
+    frame = pd.DataFrame(
+        {
+            "label": ["No municipalities (25)", "1979–2008"],
+            "gap": ["−35", "+3"],
+            "p": ["0.157", "12%"],
+            "n": ["1,276", "x1"],
+        }
+    )
+    page = simple_table(frame, {"label": "Line", "gap": "Gap", "p": "p", "n": "n"}, caption="c")
+    assert page.count('<td class="num">') == 5  # both gaps, both p's, and 1,276
+    assert "<td>No municipalities (25)</td>" in page and "<td>1979–2008</td>" in page and "<td>x1</td>" in page

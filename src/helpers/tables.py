@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 
@@ -33,6 +34,16 @@ def safe_href(url: str) -> str:
     return url
 
 
+# A cell that holds only a number (signed, with separators, a decimal point or a per cent sign) needs no minimum
+# width and must not wrap: dongbei.css gives other cells a minimum width, so that a column of long words or
+# URLs is not squeezed to a sliver, which would make tables of many numeric columns wider than the page.
+_NUMBER = re.compile(r"[−+\-]?\d[\d,]*(?:\.\d+)?%?")
+
+
+def _cell(text: str) -> str:
+    return f'<td class="num">{text}</td>' if _NUMBER.fullmatch(text) else f"<td>{text}</td>"
+
+
 def _table(frame: pd.DataFrame, columns: dict[str, str], links: dict[str, str] | None = None, caption: str = "") -> str:
     """A plain, accessible HTML table. ``columns`` maps column -> header; ``links`` column -> href column."""
     links = links or {}
@@ -45,7 +56,7 @@ def _table(frame: pd.DataFrame, columns: dict[str, str], links: dict[str, str] |
             href = row.get(links[column]) if column in links else None
             if isinstance(href, str) and href:
                 text = f'<a href="{html.escape(safe_href(href))}">{text}</a>'
-            cells.append(f"<td>{text}</td>")
+            cells.append(_cell(text))
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return _scroll_box(
