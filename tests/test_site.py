@@ -84,7 +84,9 @@ def check_page(browser, url: str, page_name: str, notebook: Path | None, shot_pr
             wide = sitecheck.tables_too_wide(page, scroll_box_ok=viewport == "desktop")
             SHOTS.mkdir(parents=True, exist_ok=True)
             shot = SHOTS / f"{shot_prefix}{page_name.replace('/', '__').removesuffix('.html')}-{viewport}.png"
-            page.screenshot(path=str(shot), full_page=True)
+            # A long page (10,000+ px, hundreds of SVG charts' nodes) takes a while to capture in full on a busy
+            # machine; the shot is a record for people, not a timing test, so it gets more than the default 30 s.
+            page.screenshot(path=str(shot), full_page=True, timeout=120_000)
             assert not page.problems["foreign"], (
                 f"{page_name} ({viewport}) requested other hosts: {page.problems['foreign']}"
             )
